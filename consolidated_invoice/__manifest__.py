@@ -1,0 +1,26 @@
+# Copyright 2026 Facturo
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Consolidated Invoicing",
+    "summary": "Bill runs issuing one invoice per customer and billing cycle, "
+    "with Factur-X output for French e-invoicing",
+    "version": "19.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "website": "https://github.com/facturo/subscription-billing",
+    "author": "Facturo",
+    "maintainers": ["facturo"],
+    "license": "LGPL-3",
+    "development_status": "Beta",
+    "application": False,
+    "installable": True,
+    "depends": ["recurring_billing"],
+    "external_dependencies": {"python": ["factur-x", "saxonche", "pikepdf"]},
+    "data": [
+        # security
+        "security/ir.model.access.csv",
+        "security/consolidated_invoice_security.xml",
+        # views
+        "views/consolidation_policy_views.xml",
+        "views/consolidated_invoice_menus.xml",
+    ],
+}

@@ -1,0 +1,1 @@
+"""Plain-Python logic of consolidated_invoice: no Odoo import (see conventions.md)."""

@@ -1,0 +1,1 @@
+"""Plain-Python logic of ledger_export: no Odoo import (see conventions.md)."""

@@ -1,0 +1,25 @@
+# Copyright 2026 Facturo
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Recurring Billing",
+    "summary": "Contracts and recurrence rules on sale orders, with a period ledger "
+    "that makes double billing impossible",
+    "version": "19.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "website": "https://github.com/facturo/subscription-billing",
+    "author": "Facturo",
+    "maintainers": ["facturo"],
+    "license": "LGPL-3",
+    "development_status": "Beta",
+    "application": False,
+    "installable": True,
+    "depends": ["sale", "portal"],
+    "data": [
+        # security
+        "security/recurring_billing_security.xml",
+        "security/ir.model.access.csv",
+        # views
+        "views/recurring_rule_views.xml",
+        "views/recurring_billing_menus.xml",
+    ],
+}
