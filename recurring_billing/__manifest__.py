@@ -18,8 +18,22 @@
         # security
         "security/recurring_billing_security.xml",
         "security/ir.model.access.csv",
+        # data
+        "data/ir_sequence_data.xml",
+        "data/ir_cron_data.xml",
         # views
         "views/recurring_rule_views.xml",
+        "views/recurring_contract_views.xml",
+        "views/recurring_period_views.xml",
+        "views/account_move_views.xml",
+        "views/product_template_views.xml",
+        "views/sale_order_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/recurring_contract_portal_templates.xml",
         "views/recurring_billing_menus.xml",
+        # wizards
+        "wizards/recurring_contract_pause_wizard_views.xml",
+        "wizards/recurring_contract_terminate_wizard_views.xml",
     ],
+    "demo": ["demo/recurring_billing_demo.xml"],
 }

@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
+from ..tools import recurrence as recurrence_tools
+
 UNITS = [
     ("day", "Day(s)"),
     ("week", "Week(s)"),
@@ -88,3 +90,17 @@ class RecurringRule(models.Model):
                 interval=rule.interval,
                 unit=labels.get(rule.unit, "").lower(),
             )
+
+    def _to_recurrence(self):
+        """The rule as the engine's plain-Python :class:`Recurrence`."""
+        self.ensure_one()
+        billing_day = self.billing_day or "1"
+        return recurrence_tools.Recurrence(
+            unit=self.unit,
+            interval=self.interval,
+            mode=self.billing_mode,
+            billing_day="last" if billing_day == "last" else int(billing_day),
+            invoicing=self.invoicing_mode,
+            postpaid_next_day=self.postpaid_next_day,
+            month_end=self.month_end,
+        )

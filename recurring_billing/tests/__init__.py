@@ -1,1 +1,5 @@
 from . import test_install
+from . import test_invoicing
+from . import test_lifecycle
+from . import test_sale_order
+from . import test_multi_company

@@ -1,0 +1,329 @@
+# Copyright 2026 Facturo
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.fields import Command
+from odoo.tools import float_round
+
+from ..tools import recurrence as recurrence_tools
+from .recurring_contract import BILLABLE_STATES
+
+_logger = logging.getLogger(__name__)
+
+
+class RecurringInvoicing(models.AbstractModel):
+    """Turns due contract periods into invoices.
+
+    Everything is prepared as plain values first (the charges, then the ledger
+    rows and invoice values), then created in batches. The ledger rows are
+    inserted before the invoices: their unique index is what makes a second
+    billing of the same period impossible, even by a concurrent run.
+
+    ``consolidated_invoice`` changes how charges are grouped by overriding
+    :meth:`_get_invoice_grouping_key` and :meth:`_prepare_invoice_values`.
+    """
+
+    _name = "recurring.invoicing"
+    _description = "Recurring Invoicing Service"
+
+    # ------------------------------------------------------------------
+    # Selection
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _get_contracts_to_invoice_domain(self, date):
+        return [
+            ("state", "in", BILLABLE_STATES),
+            ("next_invoice_date", "!=", False),
+            ("next_invoice_date", "<=", date),
+        ]
+
+    # ------------------------------------------------------------------
+    # Entry points
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_create_invoices(self, batch_size=50):
+        """Daily cron: bill everything due today, company by company, in
+        committed chunks; a failing contract is recorded and skipped."""
+        date = fields.Date.context_today(self)
+        cron = self.env["ir.cron"]
+        contracts = self.env["recurring.contract"].search(
+            self._get_contracts_to_invoice_domain(date), order="company_id, id"
+        )
+        remaining = len(contracts)
+        for company, company_contracts in contracts.grouped("company_id").items():
+            service = self.with_company(company)
+            for start in range(0, len(company_contracts), batch_size):
+                chunk = company_contracts[start : start + batch_size]
+                service._invoice_contracts(chunk.with_company(company), date)
+                remaining -= len(chunk)
+                cron._commit_progress(len(chunk), remaining=remaining)
+
+    @api.model
+    def _invoice_contracts(self, contracts, date, post=None):
+        """Bill every period of ``contracts`` scheduled on or before ``date``.
+
+        The whole batch runs under one savepoint; if it fails, each contract is
+        retried under its own savepoint and a failing one gets its error
+        recorded (message and activity) while the others go on.
+        Returns the created invoices.
+        """
+        date = fields.Date.to_date(date)
+        if post is None:
+            post = self.env.company.recurring_auto_post
+        try:
+            with self.env.cr.savepoint():
+                return self._create_invoices(contracts, date, post)
+        except Exception:  # pylint: disable=broad-except
+            _logger.info("Batch invoicing failed, retrying contract by contract")
+        moves = self.env["account.move"]
+        for contract in contracts:
+            try:
+                with self.env.cr.savepoint():
+                    moves |= self._create_invoices(contract, date, post)
+            except Exception as error:  # pylint: disable=broad-except
+                _logger.warning(
+                    "Invoicing contract %s failed: %s",
+                    contract.name,
+                    error,
+                    exc_info=True,
+                )
+                contract._record_invoicing_error(error)
+        return moves
+
+    # ------------------------------------------------------------------
+    # Preparation
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _prepare_charges(self, contracts, date):
+        """One dict per due period of every line, in a stable order."""
+        charges = []
+        for contract in contracts.sorted(lambda c: (c.date_start, c.id)):
+            for line in contract.line_ids.sorted(lambda ln: (ln.sequence, ln.id)):
+                for due in contract._due_charges(line, up_to=date):
+                    charges.append({"contract": contract, "line": line, "due": due})
+        return charges
+
+    @api.model
+    def _get_invoice_grouping_key(self, charge):
+        """Charges with the same key go on the same invoice: one per contract."""
+        return (charge["contract"].id,)
+
+    @api.model
+    def _group_charges(self, charges):
+        groups = defaultdict(list)
+        for charge in charges:
+            groups[self._get_invoice_grouping_key(charge)].append(charge)
+        return list(groups.values())
+
+    @api.model
+    def _prepare_period_values(self, charge):
+        line, due = charge["line"], charge["due"]
+        return {
+            "contract_line_id": line.id,
+            "period_start": due.period_start,
+            "period_end": due.period_end,
+            "billed_start": due.billed_start,
+            "billed_end": due.billed_end,
+            "scheduled_date": due.scheduled_date,
+            "quantity": line.quantity,
+            "price_unit": line._price_at(due.period_start),
+            "proration_factor": float(due.factor),
+            "proration_note": self._proration_note(charge),
+        }
+
+    @api.model
+    def _proration_note(self, charge):
+        """'Prorated 17/31 days (15/01/2026–31/01/2026) × 100.00 €', in the
+        customer's language; False for a full period."""
+        due, contract, line = charge["due"], charge["contract"], charge["line"]
+        if due.factor == 1:
+            return False
+        partner_lang = contract.partner_id.lang or self.env.lang or "en_US"
+        env = self.with_context(lang=partner_lang).env
+        date_format = env["res.lang"]._get_data(code=partner_lang).date_format
+        values = {
+            "numerator": due.numerator,
+            "denominator": due.denominator,
+            "start": due.billed_start.strftime(date_format),
+            "end": due.billed_end.strftime(date_format),
+            "price": contract.currency_id.format(line._price_at(due.period_start)),
+        }
+        if due.method == "30_360":
+            return env._(
+                "Prorated %(numerator)s/%(denominator)s, 30/360 "
+                "(%(start)s–%(end)s) × %(price)s",
+                **values,
+            )
+        return env._(
+            "Prorated %(numerator)s/%(denominator)s days (%(start)s–%(end)s) × "
+            "%(price)s",
+            **values,
+        )
+
+    @api.model
+    def _prepare_invoice_line_values(self, charge, period):
+        line, due = charge["line"], charge["due"]
+        digits = self.env["decimal.precision"].precision_get("Product Price")
+        name = line.name
+        if period.proration_note:
+            name = f"{name}\n{period.proration_note}"
+        return {
+            "display_type": "product",
+            "product_id": line.product_id.id,
+            "name": name,
+            "quantity": line.quantity,
+            "product_uom_id": line.uom_id.id,
+            "price_unit": float_round(
+                period.price_unit * float(due.factor), precision_digits=digits
+            ),
+            "discount": line.discount,
+            "tax_ids": [Command.set(line.tax_ids.ids)],
+            "service_start_date": due.billed_start,
+            "service_end_date": due.billed_end,
+            "recurring_period_ids": [Command.link(period.id)],
+        }
+
+    @api.model
+    def _prepare_invoice_values(self, charges, date):
+        """Invoice header for a group of charges (all of one contract here)."""
+        contract = charges[0]["contract"]
+        return {
+            "move_type": "out_invoice",
+            "company_id": contract.company_id.id,
+            "partner_id": contract.partner_invoice_id.id,
+            "partner_shipping_id": contract.partner_shipping_id.id,
+            "currency_id": contract.currency_id.id,
+            "journal_id": contract.journal_id.id,
+            "invoice_payment_term_id": contract.payment_term_id.id,
+            "fiscal_position_id": contract.fiscal_position_id.id,
+            "invoice_user_id": contract.user_id.id,
+            "invoice_origin": contract.name,
+            "invoice_date": date,
+            "invoice_line_ids": [],
+        }
+
+    # ------------------------------------------------------------------
+    # Creation
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _create_invoices(self, contracts, date, post):
+        charges = self._prepare_charges(contracts, date)
+        if not charges:
+            return self.env["account.move"]
+        groups = self._group_charges(charges)
+        ordered = [charge for group in groups for charge in group]
+        periods = self.env["recurring.period"].create(
+            [self._prepare_period_values(charge) for charge in ordered]
+        )
+        period_of = dict(zip(map(id, ordered), periods, strict=True))
+        values_list = []
+        for group in groups:
+            values = self._prepare_invoice_values(group, date)
+            values["invoice_line_ids"] += [
+                Command.create(
+                    self._prepare_invoice_line_values(charge, period_of[id(charge)])
+                )
+                for charge in group
+            ]
+            values_list.append(values)
+        moves = self.env["account.move"].create(values_list)
+        if post:
+            moves.action_post()
+        contracts.invoicing_error = False
+        return moves
+
+    # ------------------------------------------------------------------
+    # Credits (pause, termination)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _credit_billed_days(self, contract, start, end, reason):
+        """Credit the invoiced days of ``contract`` between ``start`` and ``end``
+        (``end`` None: no end), prorated like the periods they belong to.
+
+        One credit note per original invoice, referencing it (EN 16931 BG-3),
+        each line keeping its service period. Returns the credit notes.
+        """
+        digits = self.env["decimal.precision"].precision_get("Product Price")
+        lines_by_move = defaultdict(list)
+        for period in contract.period_ids.filtered(lambda p: p.state == "invoiced"):
+            overlap_start = max(start, period.billed_start)
+            overlap_end = min(end, period.billed_end) if end else period.billed_end
+            if overlap_start > overlap_end:
+                continue
+            factor = recurrence_tools.range_factor(
+                contract.proration_method,
+                overlap_start,
+                overlap_end,
+                period.period_start,
+                period.period_end,
+                contract.rule_id.unit,
+                contract.rule_id.interval,
+            )
+            if not factor:
+                continue
+            invoice_line = period.move_line_id
+            lines_by_move[invoice_line.move_id].append(
+                (
+                    period,
+                    {
+                        "display_type": "product",
+                        "product_id": invoice_line.product_id.id,
+                        "name": f"{invoice_line.name}\n{reason}",
+                        "quantity": period.quantity,
+                        "product_uom_id": invoice_line.product_uom_id.id,
+                        "price_unit": float_round(
+                            period.price_unit * float(factor),
+                            precision_digits=digits,
+                        ),
+                        "discount": invoice_line.discount,
+                        "tax_ids": [Command.set(invoice_line.tax_ids.ids)],
+                        "service_start_date": overlap_start,
+                        "service_end_date": overlap_end,
+                    },
+                )
+            )
+        if not lines_by_move:
+            return self.env["account.move"]
+        values_list = []
+        for move, entries in lines_by_move.items():
+            values_list.append(
+                {
+                    "move_type": "out_refund",
+                    "company_id": move.company_id.id,
+                    "partner_id": move.partner_id.id,
+                    "partner_shipping_id": move.partner_shipping_id.id,
+                    "currency_id": move.currency_id.id,
+                    "journal_id": move.journal_id.id,
+                    "invoice_payment_term_id": move.invoice_payment_term_id.id,
+                    "fiscal_position_id": move.fiscal_position_id.id,
+                    "invoice_user_id": move.invoice_user_id.id,
+                    "invoice_origin": contract.name,
+                    "reversed_entry_id": move.id,
+                    "ref": self.env._(
+                        "Credit for %(invoice)s: %(reason)s",
+                        invoice=move.name,
+                        reason=reason,
+                    ),
+                    "invoice_date": fields.Date.context_today(self),
+                    "invoice_line_ids": [
+                        Command.create(values) for _period, values in entries
+                    ],
+                }
+            )
+        credit_notes = self.env["account.move"].create(values_list)
+        for credit_note, entries in zip(
+            credit_notes, lines_by_move.values(), strict=True
+        ):
+            product_lines = credit_note.invoice_line_ids.sorted("id")
+            for (period, _values), line in zip(entries, product_lines, strict=True):
+                period.credit_move_line_id = line
+        if contract.company_id.recurring_auto_post:
+            credit_notes.action_post()
+        return credit_notes

@@ -1,0 +1,2 @@
+from . import recurring_contract_pause_wizard
+from . import recurring_contract_terminate_wizard
