@@ -25,12 +25,15 @@
         "views/recurring_rule_views.xml",
         "views/recurring_contract_views.xml",
         "views/recurring_period_views.xml",
+        "views/recurring_price_index_views.xml",
         "views/account_move_views.xml",
         "views/product_template_views.xml",
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
         "views/recurring_contract_portal_templates.xml",
         "views/recurring_billing_menus.xml",
+        # reports
+        "report/report_invoice_templates.xml",
         # wizards
         "wizards/recurring_contract_pause_wizard_views.xml",
         "wizards/recurring_contract_terminate_wizard_views.xml",

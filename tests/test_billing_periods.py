@@ -321,3 +321,49 @@ def test_calendar_anchors():
     assert Recurrence(unit="month", mode="anniversary").anchor_for(
         D("2026-09-10")
     ) == D("2026-09-10")
+
+
+# ----------------------------------------------------------------------
+# Price revision (recurrence.md §9)
+# ----------------------------------------------------------------------
+
+
+def test_percentage_revision():
+    from recurring_billing_tools import revision
+
+    ratio = revision.revision_ratio("percentage", percentage=2.5)
+    assert str(revision.revised_price("1030.00", ratio)) == "1055.75"
+
+
+@pytest.mark.parametrize(
+    "new_value, cap, floor, expected",
+    [
+        ("262.5", None, None, "1050.00"),
+        ("262.5", 3, None, "1030.00"),
+        ("245", None, 0, "1000.00"),
+        ("245", None, None, "980.00"),
+    ],
+)
+def test_index_revision(new_value, cap, floor, expected):
+    from recurring_billing_tools import revision
+
+    ratio = revision.revision_ratio(
+        "index", base_value="250", new_value=new_value, cap=cap, floor=floor
+    )
+    assert str(revision.revised_price("1000.00", ratio)) == expected
+
+
+def test_revision_errors_and_latest_value():
+    from recurring_billing_tools import revision
+
+    with pytest.raises(revision.RevisionError):
+        revision.revision_ratio("index", base_value=0, new_value=1)
+    with pytest.raises(revision.RevisionError):
+        revision.revision_ratio("percentage", percentage=1, cap=1, floor=2)
+    values = [
+        (D("2026-01-15"), "250"),
+        (D("2026-04-15"), "255"),
+        (D("2026-07-15"), "260"),
+    ]
+    assert revision.latest_value(values, D("2026-05-01")) == (D("2026-04-15"), "255")
+    assert revision.latest_value(values, D("2025-12-31")) is None

@@ -2,6 +2,9 @@ from . import recurring_rule
 from . import recurring_contract
 from . import recurring_contract_line
 from . import recurring_contract_pause
+from . import recurring_contract_line_price
+from . import recurring_price_index
+from . import recurring_price_index_value
 from . import recurring_period
 from . import recurring_invoicing
 from . import account_move

@@ -79,6 +79,9 @@ class RecurringContractLine(models.Model):
     )
     period_ids = fields.One2many("recurring.period", "contract_line_id")
     invoiced_until = fields.Date(compute="_compute_invoiced_until", store=True)
+    price_ids = fields.One2many(
+        "recurring.contract.line.price", "line_id", string="Price history"
+    )
 
     _quantity_positive = models.Constraint(
         "CHECK (quantity > 0)", "The quantity of a contract line must be positive."
@@ -158,6 +161,10 @@ class RecurringContractLine(models.Model):
                 )
 
     def _price_at(self, date):
-        """Unit price in force on ``date`` (the start of a billed period)."""
+        """Unit price in force on ``date`` (the start of a billed period): the
+        latest revision effective on or before it, else the line's price."""
         self.ensure_one()
+        revisions = self.price_ids.filtered(lambda p: p.date_from <= date)
+        if revisions:
+            return max(revisions, key=lambda p: (p.date_from, p.id)).price_unit
         return self.price_unit

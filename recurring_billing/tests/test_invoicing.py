@@ -170,3 +170,16 @@ class TestInvoicing(RecurringBillingCommon):
         self.env.company.sudo().recurring_auto_post = True
         self._contract("2026-01-01", self.monthly_calendar)
         self.assertEqual(self._bill("2026-01-01").state, "posted")
+
+    def test_invoice_pdf_shows_the_service_period(self):
+        self._contract("2026-01-15", self.monthly_calendar)
+        move = self._bill("2026-01-15")
+        html = (
+            self.env["ir.actions.report"]
+            .sudo()
+            ._render_qweb_html("account.report_invoice", move.ids)[0]
+            .decode()
+        )
+        self.assertIn("Service period", html)
+        self.assertIn("01/15/2026", html)
+        self.assertIn("01/31/2026", html)
