@@ -12,26 +12,30 @@ from .common import RecurringBillingCommon
 class TestPriceRevision(RecurringBillingCommon):
     @classmethod
     def _setup_billing_data(cls):
-        cls.syntec = cls.env["recurring.price.index"].sudo().create(
-            {
-                "name": "Syntec",
-                "value_ids": [
-                    Command.create(
-                        {
-                            "reference": "2025-08",
-                            "value": 250.0,
-                            "publication_date": "2025-09-15",
-                        }
-                    ),
-                    Command.create(
-                        {
-                            "reference": "2026-08",
-                            "value": 262.5,
-                            "publication_date": "2026-09-15",
-                        }
-                    ),
-                ],
-            }
+        cls.syntec = (
+            cls.env["recurring.price.index"]
+            .sudo()
+            .create(
+                {
+                    "name": "Syntec",
+                    "value_ids": [
+                        Command.create(
+                            {
+                                "reference": "2025-08",
+                                "value": 250.0,
+                                "publication_date": "2025-09-15",
+                            }
+                        ),
+                        Command.create(
+                            {
+                                "reference": "2026-08",
+                                "value": 262.5,
+                                "publication_date": "2026-09-15",
+                            }
+                        ),
+                    ],
+                }
+            )
         )
 
     def _revise(self, day):
