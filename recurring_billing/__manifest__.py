@@ -31,12 +31,17 @@
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
         "views/recurring_contract_portal_templates.xml",
-        "views/recurring_billing_menus.xml",
-        # reports
         "report/report_invoice_templates.xml",
+        "report/recurring_mrr_report_views.xml",
+        "views/recurring_billing_menus.xml",
         # wizards
         "wizards/recurring_contract_pause_wizard_views.xml",
         "wizards/recurring_contract_terminate_wizard_views.xml",
     ],
     "demo": ["demo/recurring_billing_demo.xml"],
+    "assets": {
+        "web.assets_tests": [
+            "recurring_billing/static/tests/tours/**/*",
+        ],
+    },
 }

@@ -183,3 +183,24 @@ class TestInvoicing(RecurringBillingCommon):
         self.assertIn("Service period", html)
         self.assertIn("01/15/2026", html)
         self.assertIn("01/31/2026", html)
+
+    def test_mrr_analysis(self):
+        self._contract(
+            "2026-01-01",
+            self.monthly_calendar,
+            date_end="2026-03-31",
+            lines=[{"product_id": self.hosting.id, "quantity": 2}],
+        )
+        self._contract("2026-02-01", self.yearly, date_end="2026-12-31")
+        self.env.flush_all()
+        Report = self.env["recurring.mrr.report"]
+        groups = Report._read_group(
+            [("month", ">=", "2026-01-01"), ("month", "<", "2026-05-01")],
+            ["month:month"],
+            ["mrr:sum"],
+        )
+        by_month = {str(month)[:7]: round(mrr, 2) for month, mrr in groups}
+        self.assertEqual(
+            by_month,
+            {"2026-01": 200.0, "2026-02": 208.33, "2026-03": 208.33, "2026-04": 8.33},
+        )
