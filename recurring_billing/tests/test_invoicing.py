@@ -204,3 +204,13 @@ class TestInvoicing(RecurringBillingCommon):
             by_month,
             {"2026-01": 200.0, "2026-02": 208.33, "2026-03": 208.33, "2026-04": 8.33},
         )
+
+    def test_proration_note_in_the_customer_language(self):
+        self.env["res.lang"].sudo()._activate_lang("fr_FR")
+        self.env["ir.module.module"].sudo()._load_module_terms(
+            ["recurring_billing"], ["fr_FR"], overwrite=True
+        )
+        self.partner_a.sudo().lang = "fr_FR"
+        self._contract("2026-01-15", self.monthly_calendar)
+        line = self._bill("2026-01-15").invoice_line_ids
+        self.assertIn("Prorata 17/31 jours (15/01/2026–31/01/2026)", line.name)
