@@ -16,10 +16,11 @@ _logger = logging.getLogger(__name__)
 class RecurringInvoicing(models.AbstractModel):
     """Turns due contract periods into invoices.
 
-    Everything is prepared as plain values first (the charges, then the ledger
-    rows and invoice values), then created in batches. The ledger rows are
-    inserted before the invoices: their unique index is what makes a second
-    billing of the same period impossible, even by a concurrent run.
+    Everything is prepared as plain values first (the due charges, then the
+    invoice values), then created in batches: the invoices in one ``create``,
+    then their ledger rows in another. The ledger's unique index is what makes
+    a second billing of the same period impossible, even by a concurrent run:
+    the loser's savepoint rolls back its (unnumbered, draft) invoices.
 
     ``consolidated_invoice`` changes how charges are grouped by overriding
     :meth:`_get_invoice_grouping_key` and :meth:`_prepare_invoice_values`.
@@ -166,12 +167,11 @@ class RecurringInvoicing(models.AbstractModel):
         )
 
     @api.model
-    def _prepare_invoice_line_values(self, charge, period):
+    def _prepare_invoice_line_values(self, charge):
         line, due = charge["line"], charge["due"]
         digits = self.env["decimal.precision"].precision_get("Product Price")
-        name = line.name
-        if period.proration_note:
-            name = f"{name}\n{period.proration_note}"
+        note = self._proration_note(charge)
+        name = f"{line.name}\n{note}" if note else line.name
         return {
             "display_type": "product",
             "product_id": line.product_id.id,
@@ -179,13 +179,13 @@ class RecurringInvoicing(models.AbstractModel):
             "quantity": line.quantity,
             "product_uom_id": line.uom_id.id,
             "price_unit": float_round(
-                period.price_unit * float(due.factor), precision_digits=digits
+                line._price_at(due.period_start) * float(due.factor),
+                precision_digits=digits,
             ),
             "discount": line.discount,
             "tax_ids": [Command.set(line.tax_ids.ids)],
             "service_start_date": due.billed_start,
             "service_end_date": due.billed_end,
-            "recurring_period_ids": [Command.link(period.id)],
         }
 
     @api.model
@@ -213,26 +213,41 @@ class RecurringInvoicing(models.AbstractModel):
 
     @api.model
     def _create_invoices(self, contracts, date, post):
+        """Create the invoices of every due charge, then their ledger rows.
+
+        Draft invoices take no number, so if a ledger row turns out to exist
+        already (a concurrent run billed the period first), the caller's
+        savepoint rolls both back and nothing is lost.
+        """
         charges = self._prepare_charges(contracts, date)
         if not charges:
             return self.env["account.move"]
         groups = self._group_charges(charges)
-        ordered = [charge for group in groups for charge in group]
-        periods = self.env["recurring.period"].create(
-            [self._prepare_period_values(charge) for charge in ordered]
-        )
-        period_of = dict(zip(map(id, ordered), periods, strict=True))
         values_list = []
         for group in groups:
             values = self._prepare_invoice_values(group, date)
             values["invoice_line_ids"] += [
                 Command.create(
-                    self._prepare_invoice_line_values(charge, period_of[id(charge)])
+                    dict(self._prepare_invoice_line_values(charge), sequence=index)
                 )
-                for charge in group
+                for index, charge in enumerate(group, start=1)
             ]
             values_list.append(values)
-        moves = self.env["account.move"].create(values_list)
+        moves = (
+            self.env["account.move"]
+            .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
+            .create(values_list)
+        )
+        period_values = []
+        for move, group in zip(moves, groups, strict=True):
+            lines = move.invoice_line_ids.filtered(
+                lambda line: line.display_type == "product"
+            ).sorted(lambda line: (line.sequence, line.id))
+            for line, charge in zip(lines, group, strict=True):
+                period_values.append(
+                    dict(self._prepare_period_values(charge), move_line_id=line.id)
+                )
+        self.env["recurring.period"].create(period_values)
         if post:
             moves.action_post()
         contracts.invoicing_error = False

@@ -1,0 +1,191 @@
+"""One measurement of the daily invoicing cron, run inside an Odoo shell.
+
+Usage (normally through bench/recurring_invoicing.py):
+    BENCH_N=1000 BENCH_ENGINE=ours odoo-bin shell -c CONFIG -d DATABASE < this file
+
+Creates N contracts of 3 lines over N/3 customers, all due today, commits,
+then runs the invoicing cron of ENGINE ("ours": recurring_billing, "oca": OCA
+contract 19.0) and posts the invoices. Prints one JSON line of figures.
+"""
+
+import json
+import os
+import resource
+import time
+
+from odoo import fields, sql_db
+from odoo.fields import Command
+
+
+def queries():
+    return sql_db.sql_counter
+
+
+def setup_common(env, n):
+    partners = env["res.partner"].create(
+        [{"name": f"Bench customer {i}"} for i in range(max(n // 3, 1))]
+    )
+    products = env["product.product"].create(
+        [
+            {
+                "name": f"Bench service {k}",
+                "type": "service",
+                "list_price": 10.0 * (k + 1),
+            }
+            for k in range(3)
+        ]
+    )
+    return partners, products
+
+
+def setup_ours(env, n, start):
+    partners, products = setup_common(env, n)
+    products.recurring_ok = True
+    rule = env["recurring.rule"].create(
+        {"name": "Bench monthly", "unit": "month", "billing_mode": "calendar"}
+    )
+    contracts = env["recurring.contract"].create(
+        [
+            {
+                "partner_id": partners[i % len(partners)].id,
+                "date_start": start,
+                "rule_id": rule.id,
+                "line_ids": [Command.create({"product_id": p.id}) for p in products],
+            }
+            for i in range(n)
+        ]
+    )
+    contracts.action_activate()
+    return contracts
+
+
+def setup_oca(env, n, start):
+    partners, products = setup_common(env, n)
+    return env["contract.contract"].create(
+        [
+            {
+                "name": f"Bench {i}",
+                "partner_id": partners[i % len(partners)].id,
+                "contract_type": "sale",
+                "line_recurrence": False,
+                "recurring_rule_type": "monthly",
+                "recurring_interval": 1,
+                "date_start": start,
+                "recurring_next_date": start,
+                "contract_line_fixed_ids": [
+                    Command.create(
+                        {
+                            "product_id": p.id,
+                            "name": p.name,
+                            "quantity": 1,
+                            "price_unit": p.list_price,
+                            "uom_id": p.uom_id.id,
+                            "date_start": start,
+                            "recurring_next_date": start,
+                        }
+                    )
+                    for p in products
+                ],
+            }
+            for i in range(n)
+        ]
+    )
+
+
+POSTING = {"time": 0.0, "queries": 0}
+
+
+def measured_post(action_post):
+    """Wrap account.move.action_post to measure what posting costs."""
+
+    def wrapper(self):
+        q0, t0 = queries(), time.perf_counter()
+        try:
+            return action_post(self)
+        finally:
+            POSTING["time"] += time.perf_counter() - t0
+            POSTING["queries"] += queries() - q0
+
+    return wrapper
+
+
+def run_ours(env):
+    """The daily cron with auto-post on: invoices are created and posted in
+    the same committed chunks; posting is measured apart."""
+    env.company.recurring_auto_post = True
+    env.cr.commit()
+    move_class = type(env["account.move"])
+    move_class.action_post = measured_post(move_class.action_post)
+    before = {m.id for m in env["account.move"].search([])}
+    q0, t0 = queries(), time.perf_counter()
+    env["recurring.invoicing"]._cron_create_invoices()
+    total_time, total_queries = time.perf_counter() - t0, queries() - q0
+    moves = env["account.move"].search([("id", "not in", list(before))])
+    return (
+        moves,
+        total_time - POSTING["time"],
+        total_queries - POSTING["queries"],
+    )
+
+
+def run_oca(env):
+    before = {m.id for m in env["account.move"].search([])}
+    q0, t0 = queries(), time.perf_counter()
+    env["contract.contract"].cron_recurring_create_invoice()
+    env.cr.commit()
+    create_time, create_queries = time.perf_counter() - t0, queries() - q0
+    moves = env["account.move"].search([("id", "not in", list(before))])
+    return moves, create_time, create_queries
+
+
+def post(env, moves, batch=200):
+    q0, t0 = queries(), time.perf_counter()
+    for start in range(0, len(moves), batch):
+        moves[start : start + batch].action_post()
+        env.cr.commit()
+    return time.perf_counter() - t0, queries() - q0
+
+
+def main(env, n, engine):
+    cr = env.cr
+    start = fields.Date.context_today(env["res.users"]).replace(day=1)
+    setup = setup_ours if engine == "ours" else setup_oca
+    setup(env, n, start)
+    cr.commit()
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    run = run_ours if engine == "ours" else run_oca
+    moves, create_time, create_queries = run(env)
+    if engine == "ours":
+        post_time, post_queries = POSTING["time"], POSTING["queries"]
+    else:
+        post_time, post_queries = post(env, moves)
+    invoices = len(moves)
+    total = create_time + post_time
+    print(
+        json.dumps(
+            {
+                "engine": engine,
+                "contracts": n,
+                "invoices": invoices,
+                "lines": len(moves.invoice_line_ids),
+                "create_s": round(create_time, 2),
+                "post_s": round(post_time, 2),
+                "contracts_per_s": round(n / total, 1),
+                "invoices_per_s": round(invoices / total, 1),
+                "queries_per_invoice_before_posting": round(
+                    create_queries / max(invoices, 1), 1
+                ),
+                "queries_per_invoice_total": round(
+                    (create_queries + post_queries) / max(invoices, 1), 1
+                ),
+                "peak_rss_mb": round(
+                    resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+                ),
+                "rss_before_run_mb": round(rss_before / 1024),
+            }
+        ),
+        flush=True,
+    )
+
+
+main(env, int(os.environ["BENCH_N"]), os.environ["BENCH_ENGINE"])  # noqa: F821
