@@ -97,7 +97,7 @@ COLUMNS = [
 ]
 
 
-def main(sizes):
+def main(sizes, engines=("ours", "oca")):
     odoo_path, odoo_python = layer2.odoo_tree()
     layer2.ensure_postgres()
     conn = layer2.admin_connection()
@@ -107,7 +107,7 @@ def main(sizes):
     conf = config_file(odoo_path, role)
     rows = []
     for n in sizes:
-        for engine in ("ours", "oca"):
+        for engine in engines:
             row = measure(conn, odoo_path, odoo_python, role, conf, n, engine)
             rows.append(row)
             print(json.dumps(row), flush=True)
@@ -117,7 +117,7 @@ def main(sizes):
     for row in rows:
         print(" | ".join(str(row[key]) for key, _title in COLUMNS))
     print()
-    for n in sizes:
+    for n in sizes if len(engines) == 2 else ():
         ours = next(r for r in rows if r["engine"] == "ours" and r["contracts"] == n)
         oca = next(r for r in rows if r["engine"] == "oca" and r["contracts"] == n)
         ratio = ours["contracts_per_s"] / oca["contracts_per_s"]
@@ -128,4 +128,6 @@ def main(sizes):
 
 
 if __name__ == "__main__":
-    main([int(arg) for arg in sys.argv[1:]] or [1000, 10000])
+    args = sys.argv[1:]
+    chosen = [arg for arg in args if arg in ("ours", "oca")] or ["ours", "oca"]
+    main([int(arg) for arg in args if arg.isdigit()] or [1000, 10000], chosen)

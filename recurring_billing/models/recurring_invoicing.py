@@ -46,7 +46,7 @@ class RecurringInvoicing(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _cron_create_invoices(self, batch_size=50):
+    def _cron_create_invoices(self, batch_size=200):
         """Daily cron: bill everything due today, company by company, in
         committed chunks; a failing contract is recorded and skipped."""
         date = fields.Date.context_today(self)

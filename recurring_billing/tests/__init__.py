@@ -5,3 +5,4 @@ from . import test_sale_order
 from . import test_multi_company
 from . import test_revision
 from . import test_tour
+from . import test_portal
