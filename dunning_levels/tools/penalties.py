@@ -1,0 +1,127 @@
+"""Late-payment penalties and the fixed recovery indemnity (L441-10 II, D441-5).
+
+Penalties run from the day after the due date, without any reminder: an
+invoice due on 15 December is 1 day late on 16 December. For each half-year
+the late period touches, the penalty is
+
+    unpaid amount × annual rate × days late in that half-year / 365
+
+with that half-year's rate (365 also in leap years). The exact amounts are
+summed and the total is rounded half-up once to the currency's decimals; the
+per-half-year amounts shown on a reminder are rounded cumulatively, so they
+always add up to the total.
+
+The €40 indemnity is due per invoice paid late (D441-5). It is a euro amount:
+for an invoice in another currency it is converted at the rate passed in (the
+company's rate of the day), never left out silently.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from .exceptions import InvalidItemError
+from .money import EUR, CurrencyTable, round_half_up, to_decimal
+from .rates import (
+    LEGAL_DEFAULT,
+    as_policy,
+    as_table,
+    half_year_bounds,
+    half_year_of,
+    rate_for,
+)
+
+DAYS_IN_YEAR = 365
+LEGAL_INDEMNITY_EUR = Decimal("40.00")
+
+
+def days_late(due_date, on_date):
+    """Days from the due date to ``on_date``: 1 the day after the due date.
+
+    Zero on the due date, negative before it.
+    """
+    return (on_date - due_date).days
+
+
+@dataclass(frozen=True)
+class PenaltySegment:
+    """The part of a late period that falls in one half-year."""
+
+    year: int
+    half: int
+    date_from: date
+    date_to: date
+    days: int
+    rate: Decimal
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class Penalty:
+    """Penalty of one invoice on a date, split by half-year."""
+
+    base: Decimal
+    days: int
+    total: Decimal
+    segments: tuple = ()
+
+
+def late_periods(due_date, on_date):
+    """The late days (day after due date to ``on_date``) cut by half-year.
+
+    A list of (year, half, first day, last day), empty when not late.
+    """
+    periods = []
+    start = due_date + timedelta(days=1)
+    while start <= on_date:
+        year, half = half_year_of(start)
+        end = min(half_year_bounds(year, half)[1], on_date)
+        periods.append((year, half, start, end))
+        start = end + timedelta(days=1)
+    return periods
+
+
+def compute_penalty(base, due_date, on_date, table, policy=LEGAL_DEFAULT, digits=2):
+    """Penalty on ``base`` (the unpaid amount, VAT included) on ``on_date``.
+
+    ``table``: :class:`~.rates.HalfYearRate` rows or a
+    :class:`~.rates.RateTable`; ``policy``: ``"legal_default"``, a
+    contractual rate or a :class:`~.rates.RatePolicy`. Raises
+    :class:`~.exceptions.MissingRateError` for a half-year missing from the
+    table and :class:`~.exceptions.RateBelowFloorError` for a contractual
+    rate below the floor of a half-year it is applied in.
+    """
+    base = to_decimal(base, "penalty base")
+    if base < 0:
+        raise InvalidItemError(f"The penalty base cannot be negative ({base}).")
+    table, policy = as_table(table), as_policy(policy)
+    periods = late_periods(due_date, on_date)
+    divisor = 100 * DAYS_IN_YEAR
+    cumulated = Decimal(0)
+    shown = Decimal(0)
+    segments = []
+    for year, half, start, end in periods:
+        days = (end - start).days + 1
+        rate = rate_for(start, table, policy)
+        cumulated += base * rate * days  # exact: one division at the end
+        rounded = round_half_up(cumulated / divisor, digits)
+        segments.append(
+            PenaltySegment(year, half, start, end, days, rate, rounded - shown)
+        )
+        shown = rounded
+    return Penalty(
+        base=base,
+        days=max(days_late(due_date, on_date), 0),
+        total=round_half_up(cumulated / divisor, digits),
+        segments=tuple(segments),
+    )
+
+
+def indemnity_amount(currency, currencies=None, amount_eur=LEGAL_INDEMNITY_EUR):
+    """The fixed indemnity (€40 by default) in ``currency``, rounded.
+
+    ``currencies``: a :class:`~.money.CurrencyTable` giving the EUR rate when
+    ``currency`` is not the euro.
+    """
+    currencies = currencies or CurrencyTable()
+    return currencies.convert(amount_eur, EUR, currency)
