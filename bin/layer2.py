@@ -179,6 +179,20 @@ def manifest(addon):
     return ast.literal_eval((ROOT / addon / "__manifest__.py").read_text())
 
 
+def with_local_dependencies(addons):
+    """The addons plus those of this repository they depend on, so that the
+    dependencies template never holds an addon of ours (it would go stale)."""
+    local = {p.parent.name for p in ROOT.glob("*/__manifest__.py")}
+    selected, todo = [], list(addons)
+    while todo:
+        addon = todo.pop()
+        if addon in selected:
+            continue
+        selected.append(addon)
+        todo.extend(d for d in manifest(addon).get("depends", []) if d in local)
+    return sorted(selected)
+
+
 def dependencies(addons):
     deps = set()
     for addon in addons:
@@ -346,6 +360,7 @@ def run_tests(conn, odoo_path, odoo_python, role, template, addons):
 def main(addons):
     if not addons:
         raise SystemExit("usage: layer2.py ADDON [ADDON ...]")
+    addons = with_local_dependencies(addons)
     odoo_path, odoo_python = odoo_tree()
     ensure_postgres()
     role = os.environ.get("ODOO_DB_USER", "odoo")

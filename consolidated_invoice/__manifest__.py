@@ -19,8 +19,15 @@
         # security
         "security/ir.model.access.csv",
         "security/consolidated_invoice_security.xml",
+        # data
+        "data/ir_sequence_data.xml",
+        "data/ir_cron_data.xml",
         # views
         "views/consolidation_policy_views.xml",
+        "views/bill_run_views.xml",
+        "views/recurring_contract_views.xml",
+        "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
         "views/consolidated_invoice_menus.xml",
     ],
 }

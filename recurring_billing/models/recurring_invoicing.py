@@ -67,9 +67,10 @@ class RecurringInvoicing(models.AbstractModel):
     def _invoice_contracts(self, contracts, date, post=None):
         """Bill every period of ``contracts`` scheduled on or before ``date``.
 
-        The whole batch runs under one savepoint; if it fails, each contract is
-        retried under its own savepoint and a failing one gets its error
-        recorded (message and activity) while the others go on.
+        The whole batch runs under one savepoint; if it fails, each billing
+        unit (a contract here) is retried under its own savepoint and a failing
+        one gets its error recorded (message and activity) while the others go
+        on.
         Returns the created invoices.
         """
         date = fields.Date.to_date(date)
@@ -81,19 +82,25 @@ class RecurringInvoicing(models.AbstractModel):
         except Exception:  # pylint: disable=broad-except
             _logger.info("Batch invoicing failed, retrying contract by contract")
         moves = self.env["account.move"]
-        for contract in contracts:
+        for unit in self._billing_units(contracts):
             try:
                 with self.env.cr.savepoint():
-                    moves |= self._create_invoices(contract, date, post)
+                    moves |= self._create_invoices(unit, date, post)
             except Exception as error:  # pylint: disable=broad-except
                 _logger.warning(
-                    "Invoicing contract %s failed: %s",
-                    contract.name,
+                    "Invoicing %s failed: %s",
+                    ", ".join(unit.mapped("name")),
                     error,
                     exc_info=True,
                 )
-                contract._record_invoicing_error(error)
+                for contract in unit:
+                    contract._record_invoicing_error(error)
         return moves
+
+    @api.model
+    def _billing_units(self, contracts):
+        """What is retried alone when a batch fails: each contract here."""
+        return list(contracts)
 
     # ------------------------------------------------------------------
     # Preparation
@@ -190,8 +197,16 @@ class RecurringInvoicing(models.AbstractModel):
 
     @api.model
     def _prepare_invoice_values(self, charges, date):
-        """Invoice header for a group of charges (all of one contract here)."""
-        contract = charges[0]["contract"]
+        """Invoice values for a group of charges (all of one contract here)."""
+        return dict(
+            self._prepare_invoice_header(charges[0]["contract"]),
+            invoice_date=date,
+            invoice_line_ids=[],
+        )
+
+    @api.model
+    def _prepare_invoice_header(self, contract):
+        """The invoice header fields a contract asks for."""
         return {
             "move_type": "out_invoice",
             "company_id": contract.company_id.id,
@@ -203,8 +218,6 @@ class RecurringInvoicing(models.AbstractModel):
             "fiscal_position_id": contract.fiscal_position_id.id,
             "invoice_user_id": contract.user_id.id,
             "invoice_origin": contract.name,
-            "invoice_date": date,
-            "invoice_line_ids": [],
         }
 
     # ------------------------------------------------------------------
@@ -212,38 +225,52 @@ class RecurringInvoicing(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _create_invoices(self, contracts, date, post):
+    def _prepare_invoice_line_commands(self, group):
+        """The invoice lines of a group of charges, numbered in order."""
+        return [
+            Command.create(
+                dict(self._prepare_invoice_line_values(charge), sequence=index)
+            )
+            for index, charge in enumerate(group, start=1)
+        ]
+
+    @api.model
+    def _prepare_invoices(self, contracts, date):
+        """Everything the run would create, as values: one dict per invoice
+        with its ``values`` and the ``charges`` of its product lines in line
+        order. Preview and run both go through here."""
+        groups = self._group_charges(self._prepare_charges(contracts, date))
+        invoices = []
+        for group in groups:
+            values = self._prepare_invoice_values(group, date)
+            values["invoice_line_ids"] += self._prepare_invoice_line_commands(group)
+            invoices.append({"values": values, "charges": group})
+        return invoices
+
+    @api.model
+    def _create_invoices(self, contracts, date, post, invoices=None):
         """Create the invoices of every due charge, then their ledger rows.
 
         Draft invoices take no number, so if a ledger row turns out to exist
         already (a concurrent run billed the period first), the caller's
         savepoint rolls both back and nothing is lost.
         """
-        charges = self._prepare_charges(contracts, date)
-        if not charges:
+        if invoices is None:
+            invoices = self._prepare_invoices(contracts, date)
+        invoices = [invoice for invoice in invoices if not invoice.get("carried_over")]
+        if not invoices:
             return self.env["account.move"]
-        groups = self._group_charges(charges)
-        values_list = []
-        for group in groups:
-            values = self._prepare_invoice_values(group, date)
-            values["invoice_line_ids"] += [
-                Command.create(
-                    dict(self._prepare_invoice_line_values(charge), sequence=index)
-                )
-                for index, charge in enumerate(group, start=1)
-            ]
-            values_list.append(values)
         moves = (
             self.env["account.move"]
             .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
-            .create(values_list)
+            .create([invoice["values"] for invoice in invoices])
         )
         period_values = []
-        for move, group in zip(moves, groups, strict=True):
+        for move, invoice in zip(moves, invoices, strict=True):
             lines = move.invoice_line_ids.filtered(
                 lambda line: line.display_type == "product"
             ).sorted(lambda line: (line.sequence, line.id))
-            for line, charge in zip(lines, group, strict=True):
+            for line, charge in zip(lines, invoice["charges"], strict=True):
                 period_values.append(
                     dict(self._prepare_period_values(charge), move_line_id=line.id)
                 )

@@ -1,0 +1,129 @@
+# Copyright 2026 Facturo
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+
+from odoo import api, fields, models
+from odoo.fields import Command
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+
+class BillRunCustomer(models.Model):
+    """One customer of a bill run: what the preview announced, what the run
+    created, or why it failed."""
+
+    _name = "bill.run.customer"
+    _description = "Bill Run Customer"
+    _order = "run_id, id"
+
+    run_id = fields.Many2one("bill.run", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="run_id.company_id", store=True)
+    currency_id = fields.Many2one(related="run_id.currency_id")
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True)
+    contract_ids = fields.Many2many("recurring.contract", string="Contracts")
+    state = fields.Selection(
+        [
+            ("pending", "Pending"),
+            ("done", "Invoiced"),
+            ("carried_over", "Carried over"),
+            ("nothing", "Nothing due"),
+            ("error", "Error"),
+        ],
+        default="pending",
+        required=True,
+        index=True,
+    )
+    message = fields.Text()
+    split_reason = fields.Char(
+        string="Split because",
+        help="The invoice fields that differ between the customer's invoices.",
+    )
+    preview_invoice_count = fields.Integer(string="Invoices (preview)")
+    preview_line_count = fields.Integer(string="Lines (preview)")
+    preview_amount = fields.Monetary(string="Untaxed (preview)")
+    invoice_ids = fields.Many2many("account.move", string="Invoices", copy=False)
+    invoice_count = fields.Integer(compute="_compute_invoices", store=True)
+    amount_untaxed = fields.Monetary(compute="_compute_invoices", store=True)
+
+    _customer_unique = models.Constraint(
+        "UNIQUE (run_id, partner_id)", "A customer appears once in a bill run."
+    )
+
+    @api.depends("invoice_ids.amount_untaxed")
+    def _compute_invoices(self):
+        for customer in self:
+            customer.invoice_count = len(customer.invoice_ids)
+            customer.amount_untaxed = sum(customer.invoice_ids.mapped("amount_untaxed"))
+
+    def _lock_contracts(self, contracts):
+        """The contracts no other transaction is billing right now."""
+        if not contracts:
+            return contracts
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM recurring_contract WHERE id IN %s "
+                "FOR UPDATE SKIP LOCKED",
+                tuple(contracts.ids),
+            )
+        )
+        return contracts.browse(r[0] for r in self.env.cr.fetchall())
+
+    def _bill(self):
+        """Invoice the customer's due contracts at the run date; a failure is
+        recorded on this line (and on the contracts) and the run goes on."""
+        self.ensure_one()
+        run = self.run_id
+        service = self.env["recurring.invoicing"].with_company(run.company_id)
+        domain = [
+            *service._get_contracts_to_invoice_domain(run.date),
+            ("company_id", "=", run.company_id.id),
+            ("commercial_partner_id", "=", self.partner_id.id),
+        ]
+        contracts = self._lock_contracts(self.env["recurring.contract"].search(domain))
+        policy = contracts[:1]._consolidation_policy() if contracts else False
+        post = policy.auto_post if policy else run.company_id.recurring_auto_post
+        try:
+            with self.env.cr.savepoint():
+                invoices = service._prepare_invoices(contracts, run.date)
+                moves = service._create_invoices(
+                    contracts, run.date, post, invoices=invoices
+                )
+        except Exception as error:  # pylint: disable=broad-except
+            _logger.warning(
+                "Bill run %s: %s failed: %s", run.name, self.partner_id.name, error
+            )
+            self.write({"state": "error", "message": str(error)})
+            for contract in contracts:
+                contract._record_invoicing_error(error)
+            return
+        carried = [inv for inv in invoices if inv.get("carried_over")]
+        if moves:
+            state = "done"
+        elif carried:
+            state = "carried_over"
+        else:
+            state = "nothing"
+        self.write(
+            {
+                "state": state,
+                "invoice_ids": [Command.link(move.id) for move in moves],
+                "contract_ids": [Command.link(c.id) for c in contracts],
+                "message": self.env._("Below the minimum amount: carried over.")
+                if carried
+                else False,
+                "split_reason": "; ".join(
+                    sorted(
+                        {r for inv in invoices for r in inv.get("split_reasons", [])}
+                    )
+                ),
+            }
+        )
+        if moves and policy and policy.auto_send and post:
+            self._send(moves)
+
+    def _send(self, moves):
+        """Email posted invoices with Odoo's sending service."""
+        self.env["account.move.send"]._generate_and_send_invoices(
+            moves, from_cron=True, allow_raising=False, sending_methods={"email"}
+        )

@@ -1,0 +1,43 @@
+# Copyright 2026 Facturo
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import dataclasses
+
+from odoo import fields, models
+
+
+class RecurringContract(models.Model):
+    _inherit = "recurring.contract"
+
+    buyer_reference = fields.Char(
+        help="Reference the customer wants on its invoices (EN 16931 BT-10)."
+    )
+    purchase_order_ref = fields.Char(
+        string="Purchase order",
+        help="The customer's purchase order (EN 16931 BT-13).",
+    )
+    invoice_separately = fields.Boolean(
+        help="Never consolidate this contract with the customer's others."
+    )
+
+    def _consolidation_policy(self):
+        """The customer's policy, else the company's; empty when the customer
+        or the contract opted out of consolidation."""
+        self.ensure_one()
+        partner = self.commercial_partner_id.with_company(self.company_id)
+        if self.invoice_separately or partner.consolidation_disabled:
+            return self.env["consolidation.policy"]
+        return (
+            partner.consolidation_policy_id or self.company_id.consolidation_policy_id
+        )
+
+    def _recurrence(self):
+        """Co-terming: monthly calendar contracts of a consolidated customer
+        start their periods on the policy's bill cycle day."""
+        recurrence = super()._recurrence()
+        policy = self._consolidation_policy()
+        if policy and recurrence.mode == "calendar" and recurrence.unit == "month":
+            day = policy.billing_day
+            recurrence = dataclasses.replace(
+                recurrence, billing_day="last" if day == "last" else int(day)
+            )
+        return recurrence

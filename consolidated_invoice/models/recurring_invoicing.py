@@ -1,0 +1,244 @@
+# Copyright 2026 Facturo
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.fields import Command
+
+from ..tools import grouping
+
+# invoice fields that make one invoice: a difference splits (or blocks)
+CONSOLIDATION_KEYS = [
+    "company_id",
+    "partner_id",
+    "partner_shipping_id",
+    "currency_id",
+    "fiscal_position_id",
+    "invoice_payment_term_id",
+    "journal_id",
+    "buyer_reference",
+    "purchase_order_ref",
+]
+
+
+class RecurringInvoicing(models.AbstractModel):
+    """One invoice per customer and billing cycle, unless a key differs."""
+
+    _inherit = "recurring.invoicing"
+
+    # ------------------------------------------------------------------
+    # Grouping
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _consolidation_key_names(self):
+        return list(CONSOLIDATION_KEYS)
+
+    @api.model
+    def _prepare_invoice_header(self, contract):
+        header = super()._prepare_invoice_header(contract)
+        policy = contract._consolidation_policy()
+        if not header.get("invoice_payment_term_id") and policy.payment_term_id:
+            header["invoice_payment_term_id"] = policy.payment_term_id.id
+        header["buyer_reference"] = contract.buyer_reference or ""
+        header["purchase_order_ref"] = contract.purchase_order_ref or ""
+        return header
+
+    @api.model
+    def _get_invoice_grouping_key(self, charge):
+        contract = charge["contract"]
+        policy = contract._consolidation_policy()
+        if not policy:
+            return ("contract", contract.id)
+        header = self._prepare_invoice_header(contract)
+        return (
+            "policy",
+            policy.id,
+            *grouping.key_of(header, self._consolidation_key_names()),
+        )
+
+    @api.model
+    def _billing_units(self, contracts):
+        """A billing account (company, customer) fails or succeeds as a whole,
+        so a blocked customer is never billed contract by contract."""
+        units = defaultdict(lambda: self.env["recurring.contract"])
+        for contract in contracts:
+            if contract._consolidation_policy():
+                units[(contract.company_id.id, contract.commercial_partner_id.id)] |= (
+                    contract
+                )
+            else:
+                units[("contract", contract.id)] |= contract
+        return list(units.values())
+
+    @api.model
+    def _group_charges(self, charges):
+        groups = super()._group_charges(charges)
+        self._check_blocking_conflicts(groups)
+        return groups
+
+    @api.model
+    def _check_blocking_conflicts(self, groups):
+        """A key whose policy rule is "block" and differs between a customer's
+        invoices stops that customer's billing with the contracts listed."""
+        by_account = defaultdict(list)
+        for group in groups:
+            contract = group[0]["contract"]
+            policy = contract._consolidation_policy()
+            if policy:
+                by_account[
+                    (contract.company_id, contract.commercial_partner_id)
+                ].append((policy, group))
+        for (_company, partner), entries in by_account.items():
+            if len(entries) < 2:
+                continue
+            headers = [
+                self._prepare_invoice_header(group[0]["contract"])
+                for _policy, group in entries
+            ]
+            block_keys = entries[0][0]._block_keys()
+            differing = grouping.conflicts(headers, block_keys) if block_keys else []
+            if differing:
+                contracts = {
+                    charge["contract"].name
+                    for _policy, group in entries
+                    for charge in group
+                }
+                raise UserError(
+                    self.env._(
+                        "Billing of %(customer)s is blocked: its contracts "
+                        "%(contracts)s differ on %(keys)s, which the consolidation "
+                        "policy does not allow on separate invoices.",
+                        customer=partner.display_name,
+                        contracts=", ".join(sorted(contracts)),
+                        keys=", ".join(self._key_labels(differing)),
+                    )
+                )
+
+    @api.model
+    def _key_labels(self, key_names):
+        fields_ = self.env["account.move"]._fields
+        return [fields_[name].get_description(self.env)["string"] for name in key_names]
+
+    # ------------------------------------------------------------------
+    # Values
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _prepare_invoice_values(self, charges, date):
+        values = super()._prepare_invoice_values(charges, date)
+        contracts = self._charges_contracts(charges)
+        if len(contracts) > 1:
+            values["invoice_origin"] = grouping.join_text(contracts.mapped("name"))
+        return values
+
+    @api.model
+    def _charges_contracts(self, charges):
+        contracts = self.env["recurring.contract"]
+        for charge in charges:
+            contracts |= charge["contract"]
+        return contracts
+
+    @api.model
+    def _prepare_invoice_line_commands(self, group):
+        """One section per contract of a consolidated invoice, then its lines."""
+        contract = group[0]["contract"]
+        if not contract._consolidation_policy():
+            return super()._prepare_invoice_line_commands(group)
+        commands, sequence, current = [], 0, None
+        for charge in group:
+            if charge["contract"] != current:
+                current = charge["contract"]
+                sequence += 1
+                commands.append(
+                    Command.create(
+                        {
+                            "display_type": "line_section",
+                            "name": " – ".join(
+                                filter(None, [current.name, current.description])
+                            ),
+                            "sequence": sequence,
+                        }
+                    )
+                )
+            sequence += 1
+            commands.append(
+                Command.create(
+                    dict(self._prepare_invoice_line_values(charge), sequence=sequence)
+                )
+            )
+        return commands
+
+    @api.model
+    def _prepare_invoices(self, contracts, date):
+        """Adds, per invoice, its untaxed estimate, why it was split from the
+        customer's other invoices, and whether it is carried over (below the
+        policy's minimum amount)."""
+        invoices = super()._prepare_invoices(contracts, date)
+        names = self._consolidation_key_names()
+        by_account = defaultdict(list)
+        for invoice in invoices:
+            values = invoice["values"]
+            invoice["untaxed"] = self._estimate_untaxed(values)
+            by_account[(values["company_id"], values["partner_id"])].append(invoice)
+            policy = invoice["charges"][0]["contract"]._consolidation_policy()
+            invoice["carried_over"] = bool(
+                policy
+                and policy.minimum_amount
+                and invoice["untaxed"] < policy.minimum_amount
+            )
+        for account_invoices in by_account.values():
+            keys = [grouping.key_of(inv["values"], names) for inv in account_invoices]
+            differing = grouping.differing_keys(keys, names)
+            for invoice in account_invoices:
+                opted_out = not invoice["charges"][0][
+                    "contract"
+                ]._consolidation_policy()
+                invoice["split_reasons"] = (
+                    [self.env._("invoiced separately")]
+                    if opted_out and len(account_invoices) > 1
+                    else self._key_labels(differing)
+                )
+        return invoices
+
+    @api.model
+    def _estimate_untaxed(self, values):
+        total = 0.0
+        for command in values["invoice_line_ids"]:
+            line = command[2]
+            if line.get("display_type", "product") != "product":
+                continue
+            total += (
+                line["quantity"]
+                * line["price_unit"]
+                * (1 - line.get("discount", 0) / 100)
+            )
+        currency = self.env["res.currency"].browse(values["currency_id"])
+        return currency.round(total)
+
+    # ------------------------------------------------------------------
+    # Cron: the bill run replaces per-contract invoicing
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_create_invoices(self, batch_size=200):
+        """The daily bill run of each company, for everything due today."""
+        today = fields.Date.context_today(self)
+        BillRun = self.env["bill.run"]
+        contracts = self.env["recurring.contract"].search(
+            self._get_contracts_to_invoice_domain(today)
+        )
+        for company in contracts.company_id:
+            run = BillRun.search(
+                [
+                    ("company_id", "=", company.id),
+                    ("date", "=", today),
+                    ("automatic", "=", True),
+                ],
+                limit=1,
+            ) or BillRun.create(
+                {"company_id": company.id, "date": today, "automatic": True}
+            )
+            run.with_company(company)._start()
+            run.with_company(company)._process(batch_size=batch_size)
