@@ -194,7 +194,12 @@ class BillRun(models.Model):
             "contract_ids": [Command.set(contracts.ids)],
             "state": "pending",
             "preview_invoice_count": len(created),
-            "preview_line_count": sum(len(inv["charges"]) for inv in created),
+            "preview_line_count": sum(
+                1
+                for inv in created
+                for command in inv["values"]["invoice_line_ids"]
+                if command[2].get("display_type", "product") == "product"
+            ),
             "preview_amount": sum(inv["untaxed"] for inv in created),
             "split_reason": "; ".join(
                 sorted({r for inv in invoices for r in inv.get("split_reasons", [])})

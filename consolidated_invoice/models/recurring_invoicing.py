@@ -176,6 +176,7 @@ class RecurringInvoicing(models.AbstractModel):
         customer's other invoices, and whether it is carried over (below the
         policy's minimum amount)."""
         invoices = super()._prepare_invoices(contracts, date)
+        invoices = self._add_sale_order_charges(invoices, contracts, date)
         names = self._consolidation_key_names()
         by_account = defaultdict(list)
         for invoice in invoices:
@@ -201,6 +202,100 @@ class RecurringInvoicing(models.AbstractModel):
                     else self._key_labels(differing)
                 )
         return invoices
+
+    @api.model
+    def _add_sale_order_charges(self, invoices, contracts, date):
+        """One-off charges: the invoiceable lines of the customer's confirmed
+        sale orders join the cycle invoice with the same keys (in a section of
+        their own), or get an invoice of their own in the same run."""
+        names = self._consolidation_key_names()
+        accounts = {}
+        for contract in contracts:
+            policy = contract._consolidation_policy()
+            if policy.include_sale_orders:
+                accounts[(contract.company_id, contract.commercial_partner_id)] = True
+        # billing staff need not be salespeople: the orders are read as such
+        SaleOrder = self.env["sale.order"].sudo()
+        for company, partner in accounts:
+            orders = SaleOrder.search(
+                [
+                    ("company_id", "=", company.id),
+                    ("partner_id", "child_of", partner.id),
+                    ("state", "=", "sale"),
+                    ("invoice_status", "=", "to invoice"),
+                ],
+                order="date_order, id",
+            )
+            for order in orders:
+                lines = order._get_invoiceable_lines()
+                if not lines:
+                    continue
+                header = self._prepare_sale_order_header(order)
+                key = grouping.key_of(header, names)
+                target = next(
+                    (
+                        inv
+                        for inv in invoices
+                        if grouping.key_of(inv["values"], names) == key
+                        and inv["charges"][:1]
+                        and inv["charges"][0]["contract"]._consolidation_policy()
+                    ),
+                    None,
+                )
+                if target is None:
+                    target = {
+                        "values": dict(header, invoice_date=date, invoice_line_ids=[]),
+                        "charges": [],
+                    }
+                    invoices.append(target)
+                else:
+                    target["values"]["invoice_origin"] = grouping.join_text(
+                        [target["values"].get("invoice_origin"), order.name]
+                    )
+                target.setdefault("orders", []).append(order)
+                commands = target["values"]["invoice_line_ids"]
+                sequence = 1 + max(
+                    (cmd[2].get("sequence", 0) for cmd in commands), default=0
+                )
+                commands.append(
+                    Command.create(
+                        {
+                            "display_type": "line_section",
+                            "name": order.name,
+                            "sequence": sequence,
+                        }
+                    )
+                )
+                for offset, line in enumerate(lines, start=1):
+                    commands.append(
+                        Command.create(
+                            line._prepare_invoice_line(sequence=sequence + offset)
+                        )
+                    )
+        return invoices
+
+    @api.model
+    def _prepare_sale_order_header(self, order):
+        """The invoice header of a sale order, with every consolidation key."""
+        header = order._prepare_invoice()
+        header.pop("transaction_ids", None)
+        header.setdefault(
+            "journal_id",
+            self.env["account.journal"]
+            .search(
+                [
+                    *self.env["account.journal"]._check_company_domain(
+                        order.company_id
+                    ),
+                    ("type", "=", "sale"),
+                ],
+                limit=1,
+            )
+            .id,
+        )
+        header["buyer_reference"] = ""
+        header["purchase_order_ref"] = order.client_order_ref or ""
+        return header
 
     @api.model
     def _estimate_untaxed(self, values):

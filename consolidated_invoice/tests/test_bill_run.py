@@ -4,6 +4,7 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
+from odoo.fields import Command
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -49,6 +50,48 @@ class TestBillRun(ConsolidationCommon):
             lambda line: line.recurring_period_ids.contract_id == contracts[2]
         )
         self.assertEqual(str(yearly.service_end_date), "2026-12-31")
+
+    def test_contracts_and_a_sale_order_on_one_invoice(self):
+        self.policy.sudo().include_sale_orders = True
+        contracts = self._three_contracts()
+        fee = (
+            self.env["product.product"]
+            .sudo()
+            .create(
+                {
+                    "name": "Setup fee",
+                    "type": "service",
+                    "list_price": 50.0,
+                    "invoice_policy": "order",
+                    "taxes_id": [Command.set(self.tax_sale_a.ids)],
+                }
+            )
+        )
+        order = (
+            self.env["sale.order"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": self.partner_a.id,
+                    "order_line": [Command.create({"product_id": fee.id})],
+                }
+            )
+        )
+        order.action_confirm()
+        self.assertEqual(order.invoice_status, "to invoice")
+        run = self._run("2026-01-01")
+        move = run.customer_ids.invoice_ids
+        self.assertEqual(len(move), 1)
+        sections = move.invoice_line_ids.filtered(
+            lambda line: line.display_type == "line_section"
+        )
+        self.assertEqual(len(sections), 4)
+        self.assertIn(order.name, sections.mapped("name"))
+        self.assertIn(order.name, move.invoice_origin)
+        self.assertEqual(move.recurring_contract_ids, contracts)
+        self.assertEqual(move.amount_untaxed, 280.0)
+        self.assertEqual(order.invoice_status, "invoiced")
+        self.assertEqual(run.customer_ids.preview_line_count, 4)
 
     def test_preview_and_run_agree(self):
         self._three_contracts()

@@ -267,8 +267,9 @@ class RecurringInvoicing(models.AbstractModel):
         )
         period_values = []
         for move, invoice in zip(moves, invoices, strict=True):
+            # contract lines, in order (one-off lines come from sale orders)
             lines = move.invoice_line_ids.filtered(
-                lambda line: line.display_type == "product"
+                lambda line: line.display_type == "product" and not line.sale_line_ids
             ).sorted(lambda line: (line.sequence, line.id))
             for line, charge in zip(lines, invoice["charges"], strict=True):
                 period_values.append(
