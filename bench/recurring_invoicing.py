@@ -22,22 +22,30 @@ sys.path.insert(0, str(HERE.parent / "bin"))
 
 import layer2  # noqa: E402
 
-BASE = "facturo_bench_base"
-ADDONS = ["recurring_billing", "contract"]
+# engine -> (database with the addons installed, the addons)
+BASES = {
+    "ours": ("facturo_bench_base", ["recurring_billing", "contract"]),
+    "oca": ("facturo_bench_base", ["recurring_billing", "contract"]),
+    "consolidated": (
+        "facturo_bench_consolidated",
+        ["recurring_billing", "consolidated_invoice", "contract"],
+    ),
+}
 
 
-def ensure_base(conn, odoo_path, odoo_python, role):
-    if layer2.database_exists(conn, BASE):
-        return
+def ensure_base(conn, odoo_path, odoo_python, role, engine):
+    base, addons = BASES[engine]
+    if layer2.database_exists(conn, base):
+        return base
     deps = layer2.dependencies(["recurring_billing"])
     template = layer2.ensure_template(conn, odoo_path, odoo_python, role, deps)
-    layer2.copy_database(conn, template, BASE, role)
+    layer2.copy_database(conn, template, base, role)
     cmd = layer2.odoo_command(
-        odoo_path, odoo_python, BASE, role, "--init=" + ",".join(ADDONS)
+        odoo_path, odoo_python, base, role, "--init=" + ",".join(addons)
     )
     result = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if result.returncode:
-        layer2.drop_database(conn, BASE)
+        layer2.drop_database(conn, base)
         raise SystemExit(
             "bench: installing the bench database failed\n" + result.stdout[-3000:]
         )
@@ -63,7 +71,8 @@ def config_file(odoo_path, role):
 
 def measure(conn, odoo_path, odoo_python, role, conf, n, engine):
     database = f"facturo_bench_{engine}_{n}"
-    layer2.copy_database(conn, BASE, database, role)
+    base = ensure_base(conn, odoo_path, odoo_python, role, engine)
+    layer2.copy_database(conn, base, database, role)
     worker = (HERE / "recurring_invoicing_worker.py").read_text()
     command = [str(odoo_python), str(odoo_path / "odoo-bin"), "shell", "--no-http"]
     try:
@@ -103,7 +112,6 @@ def main(sizes, engines=("ours", "oca")):
     conn = layer2.admin_connection()
     role = "odoo"
     layer2.ensure_role(conn, role)
-    ensure_base(conn, odoo_path, odoo_python, role)
     conf = config_file(odoo_path, role)
     rows = []
     for n in sizes:
@@ -117,17 +125,19 @@ def main(sizes, engines=("ours", "oca")):
     for row in rows:
         print(" | ".join(str(row[key]) for key, _title in COLUMNS))
     print()
-    for n in sizes if len(engines) == 2 else ():
-        ours = next(r for r in rows if r["engine"] == "ours" and r["contracts"] == n)
-        oca = next(r for r in rows if r["engine"] == "oca" and r["contracts"] == n)
-        ratio = ours["contracts_per_s"] / oca["contracts_per_s"]
-        print(
-            f"N={n}: recurring_billing {ours['contracts_per_s']} contracts/s, "
-            f"OCA contract {oca['contracts_per_s']} contracts/s: x{ratio:.2f}"
-        )
+    for n in sizes:
+        found = {r["engine"]: r for r in rows if r["contracts"] == n}
+        oca = found.get("oca")
+        for engine, row in found.items():
+            if oca and engine != "oca":
+                ratio = row["contracts_per_s"] / oca["contracts_per_s"]
+                print(
+                    f"N={n}: {engine} {row['contracts_per_s']} contracts/s, OCA "
+                    f"contract {oca['contracts_per_s']} contracts/s: x{ratio:.2f}"
+                )
 
 
 if __name__ == "__main__":
     args = sys.argv[1:]
-    chosen = [arg for arg in args if arg in ("ours", "oca")] or ["ours", "oca"]
+    chosen = [arg for arg in args if arg in BASES] or ["ours", "oca"]
     main([int(arg) for arg in args if arg.isdigit()] or [1000, 10000], chosen)

@@ -30,4 +30,9 @@
         "views/res_config_settings_views.xml",
         "views/consolidated_invoice_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "consolidated_invoice/static/tests/tours/**/*",
+        ],
+    },
 }

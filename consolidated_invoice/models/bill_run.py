@@ -7,6 +7,9 @@ from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tools import SQL
 
+# runs with at most this many customers are billed at once from the button
+SYNCHRONOUS_CUSTOMERS = 20
+
 
 class BillRun(models.Model):
     """Everything due at a date, invoiced customer by customer.
@@ -135,10 +138,17 @@ class BillRun(models.Model):
         return True
 
     def action_run(self):
-        """Start the run; the bill run cron works it off in committed chunks."""
+        """Start the run. A small run is billed at once; a larger one is worked
+        off by the bill run cron in committed chunks, its progress shown."""
+        background = False
         for run in self:
             run._start()
-        self.env.ref("consolidated_invoice.ir_cron_bill_run_process")._trigger()
+            if run.pending_count <= SYNCHRONOUS_CUSTOMERS:
+                run._process(commit=False)
+            else:
+                background = True
+        if background:
+            self.env.ref("consolidated_invoice.ir_cron_bill_run_process")._trigger()
         return True
 
     def action_resume(self):
@@ -249,18 +259,19 @@ class BillRun(models.Model):
             r[0] for r in self.env.cr.fetchall()
         )
 
-    def _process(self, batch_size=20):
-        """Bill the pending customers in committed chunks, then conclude."""
+    def _process(self, batch_size=20, commit=True):
+        """Bill the pending customers in chunks, each committed (with the cron's
+        progress) unless ``commit`` is False, then conclude."""
         self.ensure_one()
         cron = self.env["ir.cron"]
         while True:
             customers = self._claim_pending(batch_size)
             if not customers:
                 break
-            for customer in customers:
-                customer._bill()
+            customers._bill_batch()
             self.env.flush_all()
-            cron._commit_progress(len(customers), remaining=self.pending_count)
+            if commit:
+                cron._commit_progress(len(customers), remaining=self.pending_count)
         self._conclude()
 
     def _conclude(self):

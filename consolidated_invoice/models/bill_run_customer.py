@@ -69,34 +69,67 @@ class BillRunCustomer(models.Model):
         )
         return contracts.browse(r[0] for r in self.env.cr.fetchall())
 
-    def _bill(self):
-        """Invoice the customer's due contracts at the run date; a failure is
-        recorded on this line (and on the contracts) and the run goes on."""
+    def _due_contracts(self):
+        """The customer's contracts due at the run date that no other
+        transaction is billing right now (locked until the next commit)."""
         self.ensure_one()
         run = self.run_id
-        service = self.env["recurring.invoicing"].with_company(run.company_id)
         domain = [
-            *service._get_contracts_to_invoice_domain(run.date),
+            *self.env["recurring.invoicing"]._get_contracts_to_invoice_domain(run.date),
             ("company_id", "=", run.company_id.id),
             ("commercial_partner_id", "=", self.partner_id.id),
         ]
-        contracts = self._lock_contracts(self.env["recurring.contract"].search(domain))
-        policy = contracts[:1]._consolidation_policy() if contracts else False
-        post = policy.auto_post if policy else run.company_id.recurring_auto_post
-        try:
-            with self.env.cr.savepoint():
-                invoices = service._prepare_invoices(contracts, run.date)
-                moves = service._create_invoices(
-                    contracts, run.date, post, invoices=invoices
-                )
-        except Exception as error:  # pylint: disable=broad-except
-            _logger.warning(
-                "Bill run %s: %s failed: %s", run.name, self.partner_id.name, error
+        return self._lock_contracts(self.env["recurring.contract"].search(domain))
+
+    def _bill_batch(self):
+        """Bill these customers of one run in one batch (one ``create`` of all
+        their invoices); if that fails, bill them one by one so that a failing
+        customer is recorded alone."""
+        if len(self) > 1:
+            try:
+                with self.env.cr.savepoint():
+                    self._bill_together()
+                return
+            except Exception:  # pylint: disable=broad-except
+                _logger.info("Bill run batch failed, billing customer by customer")
+        for customer in self:
+            customer._bill()
+
+    def _bill_together(self):
+        run = self.run_id
+        run.ensure_one()
+        service = self.env["recurring.invoicing"].with_company(run.company_id)
+        contracts_of = {customer: customer._due_contracts() for customer in self}
+        contracts = self.env["recurring.contract"].union(*contracts_of.values())
+        invoices = service._prepare_invoices(contracts, run.date)
+        posts = {
+            bool(c._consolidation_policy().auto_post)
+            if c._consolidation_policy()
+            else bool(run.company_id.recurring_auto_post)
+            for c in contracts
+        }
+        if len(posts) > 1:
+            raise ValueError("Customers with different posting settings")
+        moves = service._create_invoices(
+            contracts, run.date, posts.pop() if posts else False, invoices=invoices
+        )
+        for customer in self:
+            partner = customer.partner_id
+            mine = [
+                inv
+                for inv in invoices
+                if self.env["res.partner"]
+                .browse(inv["values"]["partner_id"])
+                .commercial_partner_id
+                == partner
+            ]
+            customer._record_result(
+                mine,
+                moves.filtered(lambda m, p=partner: m.commercial_partner_id == p),
+                contracts_of[customer],
             )
-            self.write({"state": "error", "message": str(error)})
-            for contract in contracts:
-                contract._record_invoicing_error(error)
-            return
+
+    def _record_result(self, invoices, moves, contracts):
         carried = [inv for inv in invoices if inv.get("carried_over")]
         if moves:
             state = "done"
@@ -119,8 +152,34 @@ class BillRunCustomer(models.Model):
                 ),
             }
         )
-        if moves and policy and policy.auto_send and post:
+        policy = contracts[:1]._consolidation_policy() if contracts else False
+        if moves and policy and policy.auto_send and policy.auto_post:
             self._send(moves)
+
+    def _bill(self):
+        """Invoice the customer's due contracts at the run date; a failure is
+        recorded on this line (and on the contracts) and the run goes on."""
+        self.ensure_one()
+        run = self.run_id
+        service = self.env["recurring.invoicing"].with_company(run.company_id)
+        contracts = self._due_contracts()
+        policy = contracts[:1]._consolidation_policy() if contracts else False
+        post = policy.auto_post if policy else run.company_id.recurring_auto_post
+        try:
+            with self.env.cr.savepoint():
+                invoices = service._prepare_invoices(contracts, run.date)
+                moves = service._create_invoices(
+                    contracts, run.date, post, invoices=invoices
+                )
+        except Exception as error:  # pylint: disable=broad-except
+            _logger.warning(
+                "Bill run %s: %s failed: %s", run.name, self.partner_id.name, error
+            )
+            self.write({"state": "error", "message": str(error)})
+            for contract in contracts:
+                contract._record_invoicing_error(error)
+            return
+        self._record_result(invoices, moves, contracts)
 
     def _send(self, moves):
         """Email posted invoices with Odoo's sending service."""

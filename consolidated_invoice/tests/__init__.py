@@ -1,2 +1,3 @@
 from . import test_install
 from . import test_bill_run
+from . import test_tour
