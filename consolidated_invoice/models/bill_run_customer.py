@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 
+from psycopg2 import errors
+
 from odoo import api, fields, models
 from odoo.fields import Command
 from odoo.tools import SQL
@@ -158,19 +160,31 @@ class BillRunCustomer(models.Model):
 
     def _bill(self):
         """Invoice the customer's due contracts at the run date; a failure is
-        recorded on this line (and on the contracts) and the run goes on."""
+        recorded on this line (and on the contracts) and the run goes on. A
+        customer billed meanwhile by a concurrent run is left to it."""
         self.ensure_one()
         run = self.run_id
         service = self.env["recurring.invoicing"].with_company(run.company_id)
-        contracts = self._due_contracts()
-        policy = contracts[:1]._consolidation_policy() if contracts else False
-        post = policy.auto_post if policy else run.company_id.recurring_auto_post
+        contracts = self.env["recurring.contract"]
         try:
             with self.env.cr.savepoint():
+                contracts = self._due_contracts()
+                policy = contracts[:1]._consolidation_policy() if contracts else False
+                post = (
+                    policy.auto_post if policy else run.company_id.recurring_auto_post
+                )
                 invoices = service._prepare_invoices(contracts, run.date)
                 moves = service._create_invoices(
                     contracts, run.date, post, invoices=invoices
                 )
+        except (errors.UniqueViolation, errors.SerializationFailure):
+            self.write(
+                {
+                    "state": "nothing",
+                    "message": self.env._("Billed meanwhile by a concurrent run."),
+                }
+            )
+            return
         except Exception as error:  # pylint: disable=broad-except
             _logger.warning(
                 "Bill run %s: %s failed: %s", run.name, self.partner_id.name, error
