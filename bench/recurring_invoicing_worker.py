@@ -119,39 +119,28 @@ def measured_post(action_post):
     return wrapper
 
 
+def run_cron(env):
+    """The daily cron (invoices created and posted in the same committed
+    chunks); posting is measured apart."""
+    move_class = type(env["account.move"])
+    move_class.action_post = measured_post(move_class.action_post)
+    before = {m.id for m in env["account.move"].search([])}
+    q0, t0 = queries(), time.perf_counter()
+    env["recurring.invoicing"]._cron_create_invoices()
+    total_time, total_queries = time.perf_counter() - t0, queries() - q0
+    moves = env["account.move"].search([("id", "not in", list(before))])
+    return (
+        moves,
+        total_time - POSTING["time"],
+        total_queries - POSTING["queries"],
+    )
+
+
 def run_ours(env):
-    """The daily cron with auto-post on: invoices are created and posted in
-    the same committed chunks; posting is measured apart."""
+    """recurring_billing's cron, one invoice per contract, auto-posted."""
     env.company.recurring_auto_post = True
     env.cr.commit()
-    move_class = type(env["account.move"])
-    move_class.action_post = measured_post(move_class.action_post)
-    before = {m.id for m in env["account.move"].search([])}
-    q0, t0 = queries(), time.perf_counter()
-    env["recurring.invoicing"]._cron_create_invoices()
-    total_time, total_queries = time.perf_counter() - t0, queries() - q0
-    moves = env["account.move"].search([("id", "not in", list(before))])
-    return (
-        moves,
-        total_time - POSTING["time"],
-        total_queries - POSTING["queries"],
-    )
-
-
-def run_consolidated(env):
-    """The daily cron: a bill run per company, customers in committed chunks."""
-    move_class = type(env["account.move"])
-    move_class.action_post = measured_post(move_class.action_post)
-    before = {m.id for m in env["account.move"].search([])}
-    q0, t0 = queries(), time.perf_counter()
-    env["recurring.invoicing"]._cron_create_invoices()
-    total_time, total_queries = time.perf_counter() - t0, queries() - q0
-    moves = env["account.move"].search([("id", "not in", list(before))])
-    return (
-        moves,
-        total_time - POSTING["time"],
-        total_queries - POSTING["queries"],
-    )
+    return run_cron(env)
 
 
 def run_oca(env):
@@ -181,7 +170,7 @@ def main(env, n, engine):
     setup(env, n, start)
     cr.commit()
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    run = {"ours": run_ours, "consolidated": run_consolidated, "oca": run_oca}[engine]
+    run = {"ours": run_ours, "consolidated": run_cron, "oca": run_oca}[engine]
     moves, create_time, create_queries = run(env)
     if engine != "oca":
         post_time, post_queries = POSTING["time"], POSTING["queries"]
