@@ -367,8 +367,18 @@ def main(addons):
     conn = admin_connection()
     ensure_role(conn, role)
     DATA_DIR.mkdir(parents=True, exist_ok=True)
-    if not shutil.which("chromium"):
+    chromium = shutil.which("chromium")
+    if not chromium:
         say("layer 2: chromium is not installed, browser tours will be skipped")
+    else:
+        # a cold first start can exceed the 10 s Odoo waits for the browser
+        subprocess.run(
+            [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom",
+             "about:blank"],
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )  # fmt: skip
     probe = subprocess.run(
         [str(odoo_python), "-c", "import websocket"], capture_output=True, check=False
     )
