@@ -1,6 +1,7 @@
 # Copyright 2026 Facturo
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
+from collections import defaultdict
 
 from psycopg2 import errors
 
@@ -104,32 +105,33 @@ class BillRunCustomer(models.Model):
         contracts_of = {customer: customer._due_contracts() for customer in self}
         contracts = self.env["recurring.contract"].union(*contracts_of.values())
         invoices = service._prepare_invoices(contracts, run.date)
-        posts = {
-            bool(c._consolidation_policy().auto_post)
-            if c._consolidation_policy()
-            else bool(run.company_id.recurring_auto_post)
-            for c in contracts
-        }
+        posts = {self._post_invoices(contract) for contract in contracts}
         if len(posts) > 1:
             raise ValueError("Customers with different posting settings")
         moves = service._create_invoices(
             contracts, run.date, posts.pop() if posts else False, invoices=invoices
         )
+        Partner = self.env["res.partner"]
+        invoices_of = defaultdict(list)
+        for invoice in invoices:
+            partner = Partner.browse(invoice["values"]["partner_id"])
+            invoices_of[partner.commercial_partner_id].append(invoice)
+        moves_of = moves.grouped("commercial_partner_id")
         for customer in self:
             partner = customer.partner_id
-            mine = [
-                inv
-                for inv in invoices
-                if self.env["res.partner"]
-                .browse(inv["values"]["partner_id"])
-                .commercial_partner_id
-                == partner
-            ]
             customer._record_result(
-                mine,
-                moves.filtered(lambda m, p=partner: m.commercial_partner_id == p),
+                invoices_of[partner],
+                moves_of.get(partner, self.env["account.move"]),
                 contracts_of[customer],
             )
+
+    def _post_invoices(self, contract):
+        """Whether the contract's invoices are posted: its consolidation policy
+        says so, or else the company's recurring invoicing setting."""
+        policy = contract._consolidation_policy()
+        if policy:
+            return bool(policy.auto_post)
+        return bool(contract.company_id.recurring_auto_post)
 
     def _record_result(self, invoices, moves, contracts):
         carried = [inv for inv in invoices if inv.get("carried_over")]

@@ -533,12 +533,12 @@ class RecurringContract(models.Model):
         self.ensure_one()
         return self.rule_id._to_recurrence()
 
-    def _anchor(self):
+    def _anchor(self, recurrence=None):
         """All lines of a contract share its anchor, so an upsell line added
         mid-period gets a prorated first period and then falls due with the
         others."""
         self.ensure_one()
-        return self._recurrence().anchor_for(self.date_start)
+        return (recurrence or self._recurrence()).anchor_for(self.date_start)
 
     def _service_end(self, line):
         """Last day the line may be billed: its end, the contract's, termination."""
@@ -560,9 +560,10 @@ class RecurringContract(models.Model):
             for period in line.period_ids
             if period.state != "cancelled"
         }
+        recurrence = self._recurrence()
         return recurrence_tools.due_charges(
-            self._recurrence(),
-            self._anchor(),
+            recurrence,
+            self._anchor(recurrence),
             line_start=line.date_start,
             line_end=self._service_end(line),
             pauses=self._pauses(),
@@ -807,7 +808,7 @@ class RecurringContract(models.Model):
         self.ensure_one()
         ratio, new_value = self._revision_ratio(revision_date)
         recurrence = self._recurrence()
-        anchor = self._anchor()
+        anchor = self._anchor(recurrence)
         month_end = recurrence.sticks_to_month_end
         n = recurrence_tools.period_index(
             anchor, revision_date, recurrence.unit, recurrence.interval, month_end

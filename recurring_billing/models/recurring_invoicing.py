@@ -139,16 +139,31 @@ class RecurringInvoicing(models.AbstractModel):
             "billed_end": due.billed_end,
             "scheduled_date": due.scheduled_date,
             "quantity": line.quantity,
-            "price_unit": line._price_at(due.period_start),
+            "price_unit": self._charge_price(charge),
             "proration_factor": float(due.factor),
-            "proration_note": self._proration_note(charge),
+            "proration_note": self._charge_note(charge),
         }
+
+    @api.model
+    def _charge_price(self, charge):
+        """The unit price in force at the charge's period start (computed once
+        per charge: the ledger row and the invoice line both need it)."""
+        if "price" not in charge:
+            charge["price"] = charge["line"]._price_at(charge["due"].period_start)
+        return charge["price"]
+
+    @api.model
+    def _charge_note(self, charge):
+        """The proration note of the charge, computed once."""
+        if "note" not in charge:
+            charge["note"] = self._proration_note(charge)
+        return charge["note"]
 
     @api.model
     def _proration_note(self, charge):
         """'Prorated 17/31 days (15/01/2026–31/01/2026) × 100.00 €', in the
         customer's language; False for a full period."""
-        due, contract, line = charge["due"], charge["contract"], charge["line"]
+        due, contract = charge["due"], charge["contract"]
         if due.factor == 1:
             return False
         partner_lang = contract.partner_id.lang or self.env.lang or "en_US"
@@ -159,7 +174,7 @@ class RecurringInvoicing(models.AbstractModel):
             "denominator": due.denominator,
             "start": due.billed_start.strftime(date_format),
             "end": due.billed_end.strftime(date_format),
-            "price": contract.currency_id.format(line._price_at(due.period_start)),
+            "price": contract.currency_id.format(self._charge_price(charge)),
         }
         if due.method == "30_360":
             return env._(
@@ -177,7 +192,7 @@ class RecurringInvoicing(models.AbstractModel):
     def _prepare_invoice_line_values(self, charge):
         line, due = charge["line"], charge["due"]
         digits = self.env["decimal.precision"].precision_get("Product Price")
-        note = self._proration_note(charge)
+        note = self._charge_note(charge)
         name = f"{line.name}\n{note}" if note else line.name
         return {
             "display_type": "product",
@@ -186,7 +201,7 @@ class RecurringInvoicing(models.AbstractModel):
             "quantity": line.quantity,
             "product_uom_id": line.uom_id.id,
             "price_unit": float_round(
-                line._price_at(due.period_start) * float(due.factor),
+                self._charge_price(charge) * float(due.factor),
                 precision_digits=digits,
             ),
             "discount": line.discount,
