@@ -23,6 +23,9 @@
         # views
         "views/dunning_policy_views.xml",
         "views/dunning_rate_views.xml",
+        "views/res_config_settings_views.xml",
         "views/dunning_levels_menus.xml",
+        # reports
+        "report/report_invoice.xml",
     ],
 }

@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
+from ..tools import rates
+
 
 class DunningRate(models.Model):
     """Half-yearly reference rates for French late-payment penalties.
@@ -73,3 +75,19 @@ class DunningRate(models.Model):
         for rate in self:
             rate.penalty_rate = rate.ecb_rate + 10.0
             rate.floor_rate = rate.legal_rate * 3.0
+
+    @api.constrains("legal_rate", "date_start")
+    def _check_company_contractual_rates(self):
+        """A new floor may not leave a company's contractual rate unlawful."""
+        self.env["res.company"].sudo().search(
+            [("late_payment_rate_type", "=", "contract")]
+        )._check_late_payment_rate()
+
+    def _rate_table(self):
+        """Every row of the table as the engine's :class:`RateTable`."""
+        return rates.RateTable(
+            rates.HalfYearRate.from_start(
+                row.date_start, row.ecb_rate, row.legal_rate, row.source or ""
+            )
+            for row in self.search([])
+        )
