@@ -141,6 +141,10 @@ def test_retention_end_is_ten_years_after_the_fiscal_year_end():
 def test_safe_filename():
     assert chain.safe_filename("INV/2026/00001") == "INV_2026_00001"
     assert chain.safe_filename("../..") == "document"
+    assert chain.export_paths("Facturo / INV", _chain(1)[0]) == (
+        "files/Facturo___INV/000001_INV_2026_00001.pdf",
+        "files/Facturo___INV/000001_INV_2026_00001.xml",
+    )
 
 
 def test_export_zip_holds_files_manifests_and_chain():

@@ -167,6 +167,7 @@ def retention_end(fiscal_year_end: date, years: int = RETENTION_YEARS) -> date:
 # ---------------------------------------------------------------------------
 
 MANIFEST_COLUMNS = (
+    "chain",
     "company",
     "journal",
     "sequence",
@@ -193,22 +194,22 @@ def safe_filename(text: str) -> str:
     return keep.strip("._") or "document"
 
 
-def export_paths(entry: StoredEntry) -> tuple[str, str]:
-    """The paths of an entry's PDF and XML inside the export zip."""
-    meta = entry.metadata
-    stem = safe_filename(
-        f"{meta['company']}_{meta['journal']}_{entry.sequence:06d}_{meta['number']}"
-    )
-    return f"files/{stem}.pdf", f"files/{stem}.xml"
+def export_paths(label: str, entry: StoredEntry) -> tuple[str, str]:
+    """The paths of an entry's PDF and XML inside the export zip: one folder
+    per chain, files named by position and invoice number."""
+    folder = safe_filename(label)
+    stem = safe_filename(f"{entry.sequence:06d}_{entry.metadata['number']}")
+    return f"files/{folder}/{stem}.pdf", f"files/{folder}/{stem}.xml"
 
 
-def manifest_rows(entries) -> list[dict]:
-    """One manifest row (``MANIFEST_COLUMNS``) per entry, as text."""
+def manifest_rows(label: str, entries) -> list[dict]:
+    """One manifest row (``MANIFEST_COLUMNS``) per entry of chain ``label``."""
     rows = []
     for entry in entries:
-        pdf_path, xml_path = export_paths(entry)
+        pdf_path, xml_path = export_paths(label, entry)
         row = {name: _text(entry.metadata.get(name)) for name in MANIFEST_COLUMNS}
         row.update(
+            chain=label,
             sequence=str(entry.sequence),
             pdf_file=pdf_path,
             pdf_sha256=entry.pdf_sha256,
@@ -235,10 +236,10 @@ def build_export_zip(chains: dict, generated_at: str = "") -> bytes:
         for label, entries in chains.items():
             ordered = sorted(entries, key=lambda e: e.sequence)
             for entry in ordered:
-                pdf_path, xml_path = export_paths(entry)
+                pdf_path, xml_path = export_paths(label, entry)
                 archive.writestr(pdf_path, entry.pdf)
                 archive.writestr(xml_path, entry.xml)
-            rows.extend(manifest_rows(ordered))
+            rows.extend(manifest_rows(label, ordered))
             broken = verify_chain(ordered)
             chain_report.append(
                 {
