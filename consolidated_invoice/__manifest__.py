@@ -29,6 +29,8 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/consolidated_invoice_menus.xml",
+        # reports
+        "report/report_invoice_templates.xml",
     ],
     "assets": {
         "web.assets_tests": [
