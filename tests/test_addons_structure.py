@@ -13,7 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 ADDONS = sorted(p.parent.name for p in ROOT.glob("*/__manifest__.py"))
-SUITE = {"recurring_billing", "consolidated_invoice", "dunning_levels"}
+SUITE = {"recurring_billing", "consolidated_invoice", "dunning_levels", "ledger_export"}
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
 
 
@@ -41,8 +41,12 @@ def test_manifest(addon):
 
 
 def test_dependencies_between_addons():
-    assert manifest("consolidated_invoice")["depends"] == ["recurring_billing"]
+    assert manifest("consolidated_invoice")["depends"] == [
+        "recurring_billing",
+        "dunning_levels",
+    ]
     assert sorted(manifest("dunning_levels")["depends"]) == ["account", "mail"]
+    assert manifest("ledger_export")["depends"] == ["account"]
 
 
 @pytest.mark.parametrize("addon", ADDONS)

@@ -71,8 +71,10 @@ def to_date(value, field="date"):
     if isinstance(value, str) and _ISO_DATE.match(value.strip()):
         try:
             return date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            pass
+        except ValueError as exc:
+            raise InvalidValueError(
+                f"{field}: {value!r} is not a date (not a calendar day)."
+            ) from exc
     raise InvalidValueError(f"{field}: {value!r} is not a date (expected YYYY-MM-DD).")
 
 

@@ -63,7 +63,7 @@ class _Sink:
         self._buffer = []
         self._size = 0
 
-    def write(self, text):
+    def write(self, text):  # pylint: disable=method-required-super
         data = self.transcoder.encode(text)
         self._buffer.append(data)
         self._size += len(data)

@@ -102,7 +102,7 @@ class CopyRowSink:
     def writable(self):
         return True
 
-    def write(self, data):
+    def write(self, data):  # pylint: disable=method-required-super
         text = self.decoder.decode(bytes(data)) if not isinstance(data, str) else data
         lines = (self.pending + text).split("\n")
         self.pending = lines.pop()

@@ -173,10 +173,9 @@ class Transcoder:
         """``text`` with every character the encoding lacks substituted."""
         try:
             text.encode(self.encoding)
-            return text
         except UnicodeEncodeError:
-            pass
-        return "".join(self._substitute(char) for char in text)
+            return "".join(self._substitute(char) for char in text)
+        return text
 
     def _substitute(self, char):
         cached = self._cache.get(char)

@@ -1,0 +1,142 @@
+"""Bench: the FEC export of ledger_export next to Odoo 19's own FEC generator.
+
+Usage: python bench/fec_export.py [N ...] [--anchor-max=M]
+       (default: 100000 1000000; the anchor runs up to M lines, default all)
+
+Needs the Odoo 19 tree that bin/layer2.py uses. A database with ledger_export
+and l10n_fr_account (the anchor, bench only: the addon does not depend on it)
+is built once from the layer-2 dependencies template; each size runs in a
+fresh copy of it: one process fills a French company's 2025 ledger with N
+journal items by SQL (bench/fec_export_worker.py), then each engine runs in
+its own process, so the peak RSS is that engine's. Prints one JSON line per
+run, a table and the ratios.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "bin"))
+
+import layer2  # noqa: E402
+
+BASE = "facturo_bench_fec_base"
+ADDONS = ["ledger_export", "l10n_fr_account"]
+
+
+def ensure_base(conn, odoo_path, odoo_python, role):
+    if layer2.database_exists(conn, BASE):
+        return BASE
+    deps = layer2.dependencies(["ledger_export"])
+    template = layer2.ensure_template(conn, odoo_path, odoo_python, role, deps)
+    layer2.copy_database(conn, template, BASE, role)
+    cmd = layer2.odoo_command(
+        odoo_path, odoo_python, BASE, role, "--init=" + ",".join(ADDONS)
+    )
+    result = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if result.returncode:
+        layer2.drop_database(conn, BASE)
+        raise SystemExit(
+            "bench: installing the bench database failed\n" + result.stdout[-3000:]
+        )
+    return BASE
+
+
+def config_file(odoo_path, role):
+    params = layer2.pg_params()
+    handle = tempfile.NamedTemporaryFile("w", suffix=".conf", delete=False)
+    handle.write(
+        "[options]\n"
+        f"addons_path = {odoo_path / 'addons'},{odoo_path / 'odoo' / 'addons'},"
+        f"{layer2.ROOT}\n"
+        f"data_dir = {layer2.DATA_DIR}\n"
+        f"db_host = {params['host']}\n"
+        f"db_port = {params['port']}\n"
+        f"db_user = {role}\n"
+        "max_cron_threads = 0\n"
+        "log_level = warn\n"
+    )
+    handle.close()
+    return handle.name
+
+
+def step(odoo_path, odoo_python, conf, database, name, n):
+    worker = (HERE / "fec_export_worker.py").read_text()
+    command = [str(odoo_python), str(odoo_path / "odoo-bin"), "shell", "--no-http"]
+    result = subprocess.run(
+        [*command, "-c", conf, "-d", database],
+        input=worker,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "BENCH_N": str(n), "BENCH_STEP": name},
+    )
+    lines = [ln for ln in result.stdout.splitlines() if ln.startswith("{")]
+    if result.returncode or not lines:
+        raise SystemExit(f"bench: {name} at {n} failed\n{result.stderr[-3000:]}")
+    return json.loads(lines[-1])
+
+
+COLUMNS = [
+    ("engine", "engine"),
+    ("lines", "journal items"),
+    ("seconds", "export s"),
+    ("lines_per_s", "lines/s"),
+    ("peak_rss_mb", "peak RSS MB"),
+    ("rss_before_mb", "RSS before MB"),
+    ("bytes", "file bytes"),
+]
+
+
+def main(sizes, anchor_max):
+    odoo_path, odoo_python = layer2.odoo_tree()
+    layer2.ensure_postgres()
+    conn = layer2.admin_connection()
+    role = "odoo"
+    layer2.ensure_role(conn, role)
+    conf = config_file(odoo_path, role)
+    base = ensure_base(conn, odoo_path, odoo_python, role)
+    rows = []
+    for n in sizes:
+        database = f"facturo_bench_fec_{n}"
+        layer2.copy_database(conn, base, database, role)
+        try:
+            setup = step(odoo_path, odoo_python, conf, database, "setup", n)
+            print(json.dumps(setup), flush=True)
+            engines = ["ours"] + (["anchor"] if n <= anchor_max else [])
+            for engine in engines:
+                row = step(odoo_path, odoo_python, conf, database, engine, n)
+                row["lines_per_s"] = round(row["lines"] / max(row["seconds"], 0.1))
+                row["size"] = n
+                rows.append(row)
+                print(json.dumps(row), flush=True)
+        finally:
+            layer2.drop_database(conn, database)
+    print()
+    print(" | ".join(title for _key, title in COLUMNS))
+    print(" | ".join("---" for _ in COLUMNS))
+    for row in rows:
+        print(" | ".join(str(row.get(key, "")) for key, _title in COLUMNS))
+    print()
+    for n in sizes:
+        found = {r["engine"]: r for r in rows if r["size"] == n}
+        ours, anchor = found.get("ledger_export"), found.get("l10n_fr_account")
+        if ours and anchor:
+            print(
+                f"N={n}: ledger_export {ours['seconds']} s, {ours['peak_rss_mb']} MB; "
+                f"l10n_fr_account {anchor['seconds']} s, {anchor['peak_rss_mb']} MB: "
+                f"x{anchor['seconds'] / max(ours['seconds'], 0.1):.2f} faster"
+            )
+
+
+if __name__ == "__main__":
+    args = sys.argv[1:]
+    limit = next(
+        (int(a.split("=", 1)[1]) for a in args if a.startswith("--anchor-max=")),
+        10**12,
+    )
+    main([int(a) for a in args if a.isdigit()] or [100000, 1000000], limit)

@@ -1,0 +1,277 @@
+# Copyright 2026 Facturo
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The canonical extract of the ledger: one row per journal item, in the FEC
+column order (``tools/canonical.py``), read with a server-side cursor."""
+
+from odoo import api, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..tools import canonical, stream
+from ..tools.exceptions import LedgerExportError
+
+THIRD_PARTY_TYPES = ("asset_receivable", "liability_payable")
+# formats whose exported entries remember their export batch
+MARKED_FORMATS = ("csv", "quadra")
+
+
+class LedgerExportExtract(models.AbstractModel):
+    _name = "ledger.export.extract"
+    _description = "Ledger Export: canonical extract"
+
+    # ------------------------------------------------------------------
+    # Selection
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _base_domain(self, export):
+        """Journal items of ``export``, whatever their date (hook)."""
+        company = export.company_id
+        domain = [
+            ("company_id", "in", company._accessible_branches().ids),
+            ("balance", "!=", 0.0),
+            (
+                "parent_state",
+                "in",
+                ["posted"] if export.official else ["posted", "draft"],
+            ),
+        ]
+        if export.excluded_journal_ids:
+            domain.append(("journal_id", "not in", export.excluded_journal_ids.ids))
+        if export.only_not_exported and export.export_format in MARKED_FORMATS:
+            domain.append(("move_id.ledger_export_id", "=", False))
+        return domain
+
+    @api.model
+    def _period_domain(self, export):
+        return [
+            *self._base_domain(export),
+            ("date", ">=", export.date_from),
+            ("date", "<=", export.date_to),
+        ]
+
+    @api.model
+    def _period_query(self, export):
+        """The ``Query`` of the journal items of the period (access rules apply)."""
+        MoveLine = self.env["account.move.line"].with_company(export.company_id)
+        query = MoveLine._search(self._period_domain(export))
+        query.order = None
+        return query
+
+    @api.model
+    def _count_lines(self, export):
+        self.env.flush_all()
+        self.env.cr.execute(self._period_query(export).select(SQL("COUNT(*)")))
+        return self.env.cr.fetchone()[0]
+
+    # ------------------------------------------------------------------
+    # Journal items of the period
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _lines_sql(self, export):
+        """SELECT of the period's journal items, in FEC order: the company's
+        opening move first, then by date, entry number and line."""
+        company = export.company_id
+        query = self._period_query(export)
+        line = "account_move_line"
+        move = query.left_join(line, "move_id", "account_move", "id", "move_id")
+        journal = query.left_join(
+            line, "journal_id", "account_journal", "id", "journal_id"
+        )
+        account = query.left_join(
+            line, "account_id", "account_account", "id", "account_id"
+        )
+        partner = query.left_join(line, "partner_id", "res_partner", "id", "partner_id")
+        currency = query.left_join(
+            line, "currency_id", "res_currency", "id", "currency_id"
+        )
+        matching = query.left_join(
+            line,
+            "full_reconcile_id",
+            "account_full_reconcile",
+            "id",
+            "full_reconcile_id",
+        )
+        Journal = self.env["account.journal"].with_company(company)
+        Account = self.env["account.account"].with_company(company)
+        m, j, a, p, c, r = (
+            SQL.identifier(alias)
+            for alias in (move, journal, account, partner, currency, matching)
+        )
+        third_party = SQL(
+            "%s.account_type IN %s AND %s.partner_id IS NOT NULL",
+            a,
+            THIRD_PARTY_TYPES,
+            SQL.identifier(line),
+        )
+        foreign = SQL(
+            "%(l)s.currency_id IS DISTINCT FROM %(l)s.company_currency_id",
+            l=SQL.identifier(line),
+        )
+        columns = SQL(
+            """
+            %(j)s.code,
+            %(journal_name)s,
+            COALESCE(NULLIF(%(m)s.name, '/'), %(draft)s || %(m)s.id::text),
+            %(m)s.date,
+            %(account_code)s,
+            %(account_name)s,
+            CASE WHEN %(third)s
+                THEN COALESCE(NULLIF(%(p)s.ref, ''), %(p)s.id::text) END,
+            CASE WHEN %(third)s THEN %(p)s.name END,
+            %(m)s.ref,
+            COALESCE(%(m)s.invoice_date, %(m)s.date),
+            %(l)s.name,
+            %(l)s.debit,
+            %(l)s.credit,
+            %(l)s.full_reconcile_id::text,
+            %(r)s.create_date::date,
+            %(m)s.date,
+            CASE WHEN %(foreign)s THEN %(l)s.amount_currency END,
+            CASE WHEN %(foreign)s THEN %(c)s.name END
+            """,
+            j=j,
+            m=m,
+            p=p,
+            c=c,
+            r=r,
+            l=SQL.identifier(line),
+            journal_name=Journal._field_to_sql(journal, "name", query),
+            account_code=Account._field_to_sql(account, "code", query),
+            account_name=Account._field_to_sql(account, "name", query),
+            third=third_party,
+            foreign=foreign,
+            draft=self.env._("DRAFT") + "/",
+        )
+        query.order = SQL(
+            "CASE WHEN %(m)s.id = %(opening)s THEN 0 ELSE 1 END, "
+            "%(m)s.date, %(m)s.name, %(m)s.id, %(l)s.id",
+            m=m,
+            l=SQL.identifier(line),
+            opening=company.account_opening_move_id.id or 0,
+        )
+        return query.select(columns)
+
+    @api.model
+    def _iter_lines(self, export, batch_size=stream.DEFAULT_BATCH_SIZE):
+        """Yield the period's rows from a server-side cursor: memory stays
+        bounded by ``batch_size`` whatever the number of journal items."""
+        self.env.flush_all()
+        sql = self._lines_sql(export)
+        yield from stream.iter_server_side(
+            self.env.cr,
+            sql.code,
+            sql.params,
+            batch_size=batch_size,
+            name=f"ledger_export_{export.id}",
+        )
+
+    @api.model
+    def _moves_subquery(self, export):
+        """SQL of the ids of the entries the period's rows belong to."""
+        return self._period_query(export).subselect(
+            SQL.identifier("account_move_line", "move_id")
+        )
+
+    # ------------------------------------------------------------------
+    # Opening entry (à-nouveaux)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _opening_balances(self, export):
+        """Balances carried forward at ``date_from``: one per balance-sheet
+        account, receivables and payables one per partner."""
+        company = export.company_id
+        MoveLine = self.env["account.move.line"].with_company(company)
+        query = MoveLine._search(
+            [
+                *self._base_domain(export),
+                ("date", "<", export.date_from),
+                ("account_id.include_initial_balance", "=", True),
+            ]
+        )
+        query.order = None
+        line = "account_move_line"
+        account = query.left_join(
+            line, "account_id", "account_account", "id", "account_id"
+        )
+        partner = query.left_join(line, "partner_id", "res_partner", "id", "partner_id")
+        a, p = SQL.identifier(account), SQL.identifier(partner)
+        Account = self.env["account.account"].with_company(company)
+        third_party = SQL(
+            "%s.account_type IN %s AND %s.partner_id IS NOT NULL",
+            a,
+            THIRD_PARTY_TYPES,
+            SQL.identifier(line),
+        )
+        select = query.select(
+            SQL(
+                """
+                MIN(%(code)s) AS code,
+                MIN(%(name)s) AS name,
+                SUM(%(l)s.balance) AS balance,
+                MIN(CASE WHEN %(third)s
+                    THEN COALESCE(NULLIF(%(p)s.ref, ''), %(p)s.id::text) END) AS aux,
+                MIN(CASE WHEN %(third)s THEN %(p)s.name END) AS aux_label
+                """,
+                code=Account._field_to_sql(account, "code", query),
+                name=Account._field_to_sql(account, "name", query),
+                l=SQL.identifier(line),
+                third=third_party,
+                p=p,
+            )
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "%s GROUP BY %s.id, CASE WHEN %s THEN %s.id END ORDER BY 1, 4",
+                select,
+                a,
+                third_party,
+                p,
+            )
+        )
+        return [
+            canonical.OpeningBalance(code, label, balance, aux, aux_label)
+            for code, label, balance, aux, aux_label in self.env.cr.fetchall()
+        ]
+
+    @api.model
+    def _result_account(self, company):
+        """``(code, label)`` of the account receiving the undistributed result."""
+        account = (
+            self.env["account.account"]
+            .with_company(company)
+            .search(
+                [
+                    *self.env["account.account"]._check_company_domain(company),
+                    ("account_type", "=", "equity_unaffected"),
+                ],
+                order="code",
+                limit=1,
+            )
+        )
+        return (account.code, account.name) if account else None
+
+    @api.model
+    def _opening_lines(self, export):
+        """The opening entry of ``export`` as canonical rows (a list)."""
+        balances = self._opening_balances(export)
+        try:
+            return list(
+                canonical.opening_lines(
+                    balances,
+                    export.date_from,
+                    result_account=self._result_account(export.company_id),
+                )
+            )
+        except LedgerExportError as exc:
+            raise UserError(
+                self.env._(
+                    "The opening entry of %(company)s cannot be built: %(error)s "
+                    "Create an account of type 'Current Year Earnings'.",
+                    company=export.company_id.display_name,
+                    error=str(exc),
+                )
+            ) from exc

@@ -1,0 +1,3 @@
+from . import test_fec_export
+from . import test_accountant_formats
+from . import test_background

@@ -1,0 +1,216 @@
+# Copyright 2026 Facturo
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import hashlib
+
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from odoo.addons.ledger_export.tools import fec, fec_check
+
+from .common import SIREN, LedgerExportCommon
+
+ZERO = "0,00".rjust(18, "0")
+
+
+def amount(text):
+    return text.rjust(18, "0")
+
+
+@tagged("post_install", "-at_install")
+class TestFecExport(LedgerExportCommon):
+    def test_official_fec_passes_its_checks(self):
+        export, action = self._export()
+        self.assertEqual(action["res_model"], "ledger.export")
+        self.assertEqual(action["res_id"], export.id)
+        self.assertEqual(export.state, "done")
+        self.assertEqual(export.file_name, f"{SIREN}FEC20251231.txt")
+        self.assertEqual(export.attachment_id.name, export.file_name)
+        self.assertEqual(export.check_error_count, 0, export.check_report)
+        self.assertIn(export.check_state, ("passed", "warning"))
+        # the stored checks are those of the file itself
+        content = self._content(export)
+        report = fec_check.check_fec(
+            content,
+            filename=export.file_name,
+            fiscal_year=(export.date_from, export.date_to),
+        )
+        self.assertTrue(report.ok, [str(f) for f in report.errors])
+        self.assertEqual(export.entry_count, report.entries)
+        self.assertEqual(export.file_size, len(content))
+        self.assertEqual(export.sha256, hashlib.sha256(content).hexdigest())
+        self.assertEqual(export.total_debit, export.total_credit)
+
+    def test_fec_matches_the_spec_column_by_column(self):
+        export, _action = self._export()
+        records = self._records(export)
+        self.assertEqual(records[0], list(fec.FEC_COLUMNS))
+        self.assertTrue(all(len(record) == 18 for record in records))
+        body = records[1:]
+        # opening entry first: receivable per partner, payable, the 2024 result
+        opening = [r for r in body if r[0] == "OUV"]
+        self.assertEqual(body[: len(opening)], opening)
+        receivable = self.company_data["default_account_receivable"]
+        payable = self.partner_b.property_account_payable_id
+        result = self.env["account.account"].search(
+            [
+                *self.env["account.account"]._check_company_domain(self.env.company),
+                ("account_type", "=", "equity_unaffected"),
+            ],
+            order="code",
+            limit=1,
+        )
+        by_account = {r[4]: r for r in opening}
+        self.assertEqual(
+            by_account[receivable.code],
+            [
+                "OUV",
+                "Balance initiale",
+                "OUVERTURE/2025",
+                "20250101",
+                receivable.code,
+                receivable.name,
+                "CLI-A",
+                "Société Œuvre € Ltd",
+                "-",
+                "20250101",
+                "/",
+                amount("1000,00"),
+                ZERO,
+                "",
+                "",
+                "20250101",
+                "",
+                "",
+            ],
+        )
+        self.assertEqual(by_account[payable.code][6], str(self.partner_b.id))
+        self.assertEqual(by_account[payable.code][12], amount("400,00"))
+        self.assertEqual(by_account[result.code][12], amount("600,00"))
+        self.assertEqual(by_account[result.code][6], "")
+        # the receivable line of invoice 1, lettered with its payment
+        line = self.invoice_1.line_ids.filtered(
+            lambda item: item.account_id == receivable
+        )
+        matching = line.full_reconcile_id
+        self.assertTrue(matching)
+        entry = [r for r in body if r[2] == self.invoice_1.name]
+        self.assertEqual(len(entry), 2)
+        row = next(r for r in entry if r[4] == receivable.code)
+        self.assertEqual(
+            row,
+            [
+                self.invoice_1.journal_id.code,
+                self.invoice_1.journal_id.name,
+                self.invoice_1.name,
+                "20250115",
+                receivable.code,
+                receivable.name,
+                "CLI-A",
+                "Société Œuvre € Ltd",
+                "-",
+                "20250115",
+                line.name or "/",
+                amount("1150,00"),
+                ZERO,
+                str(matching.id),
+                matching.create_date.strftime("%Y%m%d"),
+                "20250115",
+                "",
+                "",
+            ],
+        )
+        # the payment's bank line carries the same lettering code
+        payment_rows = [r for r in body if r[13] == str(matching.id)]
+        self.assertEqual(len(payment_rows), 2)
+        # revenue line: no sub-ledger account, label kept
+        revenue = next(r for r in entry if r[4] != receivable.code)
+        self.assertEqual(revenue[6:8], ["", ""])
+        self.assertEqual(revenue[10], "Subscription January")
+        self.assertEqual(revenue[13:15], ["", ""])
+        self.assertEqual(revenue[12], amount("1150,00"))
+        # separators and line breaks are cleaned out of labels
+        labels = {r[10] for r in body if r[2] == self.invoice_2.name}
+        self.assertIn("Set-up on site and training", labels)
+        # the draft invoice is left out of the official file
+        self.assertNotIn(self.draft_invoice.id, [r[2] for r in body])
+        self.assertFalse([r for r in body if r[2].startswith("DRAFT/")])
+        # chronological order after the opening entry
+        dates = [r[15] for r in body[len(opening) :]]
+        self.assertEqual(dates, sorted(dates))
+
+    def test_non_official_fec_includes_drafts(self):
+        export, _action = self._export(official=False)
+        self.assertEqual(export.file_name, f"{SIREN}FEC20251231-NONOFFICIAL.txt")
+        body = self._records(export)[1:]
+        draft_rows = [r for r in body if r[2] == f"DRAFT/{self.draft_invoice.id}"]
+        self.assertEqual(
+            len(draft_rows), len(self.draft_invoice.line_ids.filtered("balance"))
+        )
+        self.assertEqual(export.check_error_count, 0, export.check_report)
+
+    def test_utf8_and_tab(self):
+        iso, _action = self._export()
+        utf8, _action = self._export(encoding="utf-8", separator="tab")
+        records = self._records(utf8, encoding="utf-8", separator="\t")
+        self.assertEqual(records[0], list(fec.FEC_COLUMNS))
+        self.assertTrue(all(len(record) == 18 for record in records))
+        self.assertEqual(utf8.check_error_count, 0, utf8.check_report)
+        # same content, other encoding and separator
+        self.assertEqual(
+            [r for r in self._records(iso)],
+            records,
+        )
+        self.assertIn("Société Œuvre € Ltd".encode(), self._content(utf8))
+        self.assertIn("Société Œuvre € Ltd".encode("iso8859-15"), self._content(iso))
+
+    def test_ascii_transliterates(self):
+        export, _action = self._export(encoding="ascii")
+        self.assertTrue(self._content(export).isascii())
+        self.assertIn(b"Societe OEuvre EUR Ltd", self._content(export))
+        self.assertGreater(export.transliterated_count, 0)
+
+    def test_excluded_journal_and_date_range(self):
+        export, _action = self._export(
+            period_mode="range",
+            date_from="2025-01-01",
+            date_to="2025-02-28",
+            excluded_journal_ids=self.bank_journal.ids,
+        )
+        self.assertEqual(export.file_name, f"{SIREN}FEC20250228.txt")
+        body = self._records(export)[1:]
+        journals = {r[0] for r in body}
+        self.assertNotIn(self.bank_journal.code, journals)
+        self.assertNotIn(self.invoice_2.name, {r[2] for r in body})
+        self.assertIn(self.invoice_1.name, {r[2] for r in body})
+
+    def test_numbering_gap_is_listed(self):
+        self.invoice_2.button_draft()
+        self.invoice_2.button_cancel()
+        invoice_3 = self._create_invoice_one_line(
+            price_unit=10.0,
+            partner_id=self.partner_b,
+            invoice_date="2025-04-01",
+            tax_ids=[],
+            post=True,
+        )
+        self.assertNotEqual(invoice_3.name, self.invoice_2.name)
+        export, _action = self._export()
+        self.assertEqual(export.check_error_count, 0, export.check_report)
+        self.assertEqual(export.check_state, "warning")
+        self.assertIn(self.invoice_2.name, export.sequence_gaps)
+
+    def test_siren_is_required(self):
+        self.env.company.write({"company_registry": False, "vat": False})
+        with self.assertRaisesRegex(UserError, "SIREN"):
+            self._export()
+
+    def test_siren_from_a_siret(self):
+        self.env.company.company_registry = f"{SIREN}00013"
+        export, _action = self._export()
+        self.assertEqual(export.file_name, f"{SIREN}FEC20251231.txt")
+
+    def test_download(self):
+        export, _action = self._export()
+        action = export.with_user(self.exporter).action_download()
+        self.assertEqual(action["type"], "ir.actions.act_url")
+        self.assertIn(f"/web/content/{export.attachment_id.id}", action["url"])

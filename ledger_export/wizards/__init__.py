@@ -1,0 +1,1 @@
+from . import ledger_export_wizard
