@@ -20,12 +20,31 @@
         "security/ir.model.access.csv",
         # data
         "data/dunning_rate_data.xml",
+        "data/mail_template_data.xml",
+        "data/ir_cron_data.xml",
+        # reports
+        "report/dunning_reports.xml",
+        "report/report_dunning_letter.xml",
+        "report/report_invoice.xml",
+        # wizards
+        "wizards/dunning_dispute_wizard_views.xml",
+        "wizards/dunning_promise_wizard_views.xml",
         # views
         "views/dunning_policy_views.xml",
         "views/dunning_rate_views.xml",
+        "views/dunning_run_views.xml",
+        "views/dunning_run_customer_views.xml",
+        "views/dunning_customer_views.xml",
+        "views/dunning_dispute_views.xml",
+        "views/dunning_promise_views.xml",
+        "views/res_partner_views.xml",
+        "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
         "views/dunning_levels_menus.xml",
-        # reports
-        "report/report_invoice.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "dunning_levels/static/tests/tours/**/*",
+        ],
+    },
 }

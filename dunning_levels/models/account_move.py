@@ -7,6 +7,35 @@ from odoo.exceptions import UserError
 class AccountMove(models.Model):
     _inherit = "account.move"
 
+    dunning_level_id = fields.Many2one(
+        "dunning.level",
+        string="Dunning level",
+        readonly=True,
+        copy=False,
+        help="The last dunning level sent for this invoice.",
+    )
+    dunning_last_date = fields.Date(string="Last reminder", readonly=True, copy=False)
+    dunning_excluded = fields.Boolean(
+        string="No payment reminder",
+        copy=False,
+        tracking=True,
+        help="Leave this invoice out of the payment reminders.",
+    )
+    dunning_direct_debit = fields.Boolean(
+        string="In a pending direct debit",
+        copy=False,
+        help="The invoice is collected by a direct debit not yet settled: it is "
+        "not reminded until the debit is settled or rejected.",
+    )
+    dunning_charge_move_id = fields.Many2one(
+        "account.move",
+        string="Charges invoice",
+        readonly=True,
+        copy=False,
+        help="The debit invoice that charged the penalties and the indemnity of "
+        "this invoice.",
+    )
+
     def _get_late_payment_mentions(self):
         """The company's late-payment terms for this invoice's PDF, or None.
 
@@ -22,3 +51,13 @@ class AccountMove(models.Model):
             return self.company_id._get_late_payment_terms(day)
         except UserError:
             return None
+
+    def _dunning_payment_url(self):
+        """The portal page of the invoice, where the customer can pay it."""
+        self.ensure_one()
+        return self.get_base_url() + self.get_portal_url()
+
+    def action_dunning_dispute(self):
+        return self.env["dunning.dispute.wizard"]._action_open(
+            self.commercial_partner_id[:1], self
+        )

@@ -54,6 +54,35 @@ class DunningLevel(models.Model):
     block_customer = fields.Boolean(
         help="Sale orders of a customer at this level warn the salesperson."
     )
+    mail_template_id = fields.Many2one(
+        "mail.template",
+        string="Email template",
+        domain="[('model', '=', 'dunning.run.customer')]",
+        default=lambda self: self.env.ref(
+            "dunning_levels.mail_template_dunning_reminder", raise_if_not_found=False
+        ),
+    )
+    attach_statement = fields.Boolean(
+        string="Attach the statement",
+        default=True,
+        help="Attach the PDF statement of the open invoices to the email.",
+    )
+    activity_type_id = fields.Many2one(
+        "mail.activity.type",
+        default=lambda self: self.env.ref(
+            "mail.mail_activity_data_call", raise_if_not_found=False
+        ),
+    )
+    letter_text = fields.Html(
+        translate=True,
+        help="Opening of the printed letter; the default text of the level is "
+        "used when empty.",
+    )
+    issue_charges = fields.Boolean(
+        string="Invoice the charges",
+        help="Issue the penalties and the indemnity claimed as a VAT-free debit "
+        "invoice to the customer (once per invoice).",
+    )
     requires_previous = fields.Boolean(
         string="Requires previous level sent",
         default=True,
@@ -83,6 +112,20 @@ class DunningLevel(models.Model):
                     )
                 )
 
+    @api.constrains("issue_charges", "claim_indemnity", "claim_penalties")
+    def _check_charges(self):
+        for level in self:
+            if level.issue_charges and not (
+                level.claim_indemnity or level.claim_penalties
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Level %(level)s invoices charges: it must claim the "
+                        "penalties or the indemnity.",
+                        level=level.name,
+                    )
+                )
+
     @api.constrains("sequence", "delay_days", "policy_id")
     def _check_delays_increase(self):
         for policy in self.policy_id:
@@ -98,3 +141,16 @@ class DunningLevel(models.Model):
                             days=previous.delay_days,
                         )
                     )
+
+    def _channels(self):
+        """The level's channels as the engine names them."""
+        self.ensure_one()
+        return tuple(
+            channel
+            for channel, enabled in (
+                ("email", self.channel_email),
+                ("letter", self.channel_letter),
+                ("activity", self.channel_activity),
+            )
+            if enabled
+        )

@@ -37,6 +37,19 @@ class DunningPolicy(models.Model):
         tracking=True,
         help="Minimum number of days between two reminders to the same customer.",
     )
+    promise_grace_days = fields.Integer(
+        string="Grace days after a promise",
+        default=3,
+        help="Days after a promised payment date before reminders resume.",
+    )
+    charge_account_id = fields.Many2one(
+        "account.account",
+        string="Charges income account",
+        check_company=True,
+        domain="[('account_type', 'in', ('income', 'income_other'))]",
+        help="Account of the penalties and indemnities invoiced; the sale "
+        "journal's default account when empty.",
+    )
 
     _tolerance_positive = models.Constraint(
         "CHECK (tolerance >= 0)", "The tolerance cannot be negative."
@@ -44,6 +57,10 @@ class DunningPolicy(models.Model):
     _min_interval_positive = models.Constraint(
         "CHECK (min_interval_days >= 0)",
         "The number of days between reminders cannot be negative.",
+    )
+    _promise_grace_positive = models.Constraint(
+        "CHECK (promise_grace_days >= 0)",
+        "The grace period after a promise cannot be negative.",
     )
 
     @api.depends("level_ids")

@@ -45,6 +45,13 @@ class ResCompany(models.Model):
         "granted for early payment.",
     )
 
+    dunning_policy_id = fields.Many2one(
+        "dunning.policy",
+        string="Default dunning policy",
+        domain="[('company_id', '=', id)]",
+        help="Applies to customers without a dunning policy of their own.",
+    )
+
     @api.constrains("late_payment_rate_type", "late_payment_rate")
     def _check_late_payment_rate(self):
         table = self.env["dunning.rate"].sudo()._rate_table()

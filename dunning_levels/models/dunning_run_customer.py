@@ -1,0 +1,574 @@
+# Copyright 2026 Facturo
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import base64
+import logging
+from collections import defaultdict
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.fields import Command
+
+_logger = logging.getLogger(__name__)
+
+SKIP_REASONS = [
+    ("nothing_due", "Nothing overdue"),
+    ("below_tolerance", "Below the tolerance"),
+    ("no_level", "No level reached yet"),
+    ("no_policy", "No dunning policy"),
+    ("manual_pause", "Paused"),
+    ("quiet_period", "Quiet period"),
+    ("promise_to_pay", "Promise to pay"),
+    ("dispute", "Dispute"),
+    ("direct_debit", "Pending direct debit"),
+    ("min_interval", "Reminded recently"),
+    ("nothing_new", "Level already sent"),
+]
+# Reasons worth keeping a line for in a run (the others: nothing to say).
+SHOWN_REASONS = {
+    "manual_pause",
+    "quiet_period",
+    "promise_to_pay",
+    "dispute",
+    "direct_debit",
+    "min_interval",
+    "nothing_new",
+    "below_tolerance",
+}
+
+
+class DunningRunCustomer(models.Model):
+    """One customer in one run: the message sent (or why none was)."""
+
+    _name = "dunning.run.customer"
+    _description = "Dunning Reminder"
+    _order = "run_id desc, level_sequence desc, amount_total desc, id"
+    _rec_name = "partner_id"
+    _check_company_auto = True
+
+    run_id = fields.Many2one(
+        "dunning.run", required=True, ondelete="cascade", index=True
+    )
+    date = fields.Date(related="run_id.date", store=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True
+    )
+    company_id = fields.Many2one("res.company", required=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    policy_id = fields.Many2one("dunning.policy")
+    level_id = fields.Many2one("dunning.level", string="Level")
+    level_sequence = fields.Integer(
+        string="Level number", related="level_id.sequence", store=True
+    )
+    formal_notice = fields.Boolean(related="level_id.formal_notice")
+    recipient_id = fields.Many2one("res.partner", string="Recipient")
+    preview = fields.Boolean(readonly=True, index=True)
+    state = fields.Selection(
+        [
+            ("to_send", "To send"),
+            ("skipped", "Skipped"),
+            ("sent", "Sent"),
+            ("error", "Error"),
+        ],
+        required=True,
+        default="to_send",
+    )
+    skip_reason = fields.Selection(SKIP_REASONS)
+    explanation = fields.Text(
+        help="Why this level (or no reminder), as computed by the engine."
+    )
+    error = fields.Text()
+    channels = fields.Char(help="Channels used: email, letter, activity.")
+    days_late = fields.Integer(help="Lateness of the oldest overdue invoice.")
+    oldest_due_date = fields.Date()
+    amount_overdue = fields.Monetary(string="Net overdue")
+    amount_penalty = fields.Monetary(string="Penalties")
+    amount_indemnity = fields.Monetary(string="Indemnities")
+    amount_total = fields.Monetary(string="Total claimed")
+    next_action_date = fields.Date()
+    line_ids = fields.One2many("dunning.run.line", "run_customer_id")
+    action_ids = fields.One2many("dunning.action", "run_customer_id")
+    message_id = fields.Many2one("mail.message", string="Email")
+    letter_attachment_id = fields.Many2one("ir.attachment", string="Letter")
+    lrar_number = fields.Char(
+        string="Registered letter number",
+        help="Number of the registered letter with acknowledgement (LRAR) of "
+        "a formal notice.",
+    )
+    lrar_proof = fields.Binary(string="Acknowledgement of receipt", attachment=True)
+    charge_move_ids = fields.Many2many(
+        "account.move", string="Charges invoices", readonly=True
+    )
+
+    _run_partner_unique = models.UniqueIndex(
+        "(run_id, partner_id) WHERE NOT preview",
+        "A customer receives one message per run.",
+    )
+
+    # ------------------------------------------------------------------
+    # Creation from the engine's results
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _create_from_results(self, run, results, preview):
+        values = []
+        partners = self.env["res.partner"].browse(results).with_company(run.company_id)
+        names = {
+            group.currency
+            for result in results.values()
+            if result["evaluation"]
+            for group in result["evaluation"].groups
+        }
+        currencies = {
+            currency.name: currency
+            for currency in self.env["res.currency"]
+            .with_context(active_test=False)
+            .search([("name", "in", list(names))])
+        }
+        for partner in partners:
+            result = results[partner.id]
+            vals = self._prepare_values(run, partner, result, preview, currencies)
+            if vals:
+                values.append(vals)
+        return self.create(values)
+
+    @api.model
+    def _prepare_values(self, run, partner, result, preview, currencies):
+        evaluation = result["evaluation"]
+        base = {
+            "run_id": run.id,
+            "partner_id": partner.id,
+            "company_id": run.company_id.id,
+            "policy_id": result["policy"].id,
+            "preview": preview,
+            "next_action_date": result["next_date"],
+        }
+        if result["error"]:
+            return base | {"state": "error", "error": result["error"]}
+        reason = result["reason"]
+        if evaluation is None:
+            if reason in SHOWN_REASONS:
+                return base | {"state": "skipped", "skip_reason": reason}
+            return None
+        if reason and reason not in SHOWN_REASONS:
+            return None
+        level = result["policy"].level_ids.filtered(
+            lambda lv: lv.sequence == evaluation.level_sequence
+        )
+        new_items = {action.item_id for action in evaluation.actions}
+        summary = self._summary(evaluation, run.company_id, run.date, currencies)
+        lines = []
+        for group in evaluation.groups:
+            if not group.chased:
+                continue
+            currency = currencies[group.currency]
+            for line in group.invoices:
+                lines.append(
+                    {
+                        "move_id": line.item_id,
+                        "kind": "invoice",
+                        "name": line.name,
+                        "invoice_date": line.invoice_date,
+                        "due_date": line.due_date,
+                        "days_late": line.days_late,
+                        "currency_id": currency.id,
+                        "residual": float(line.residual),
+                        "disputed_amount": float(line.disputed_amount),
+                        "amount_due": float(line.amount_due),
+                        "penalty": float(line.penalty_amount),
+                        "indemnity": float(line.indemnity),
+                        "level_sequence": line.level_sequence,
+                        "new_action": line.item_id in new_items,
+                    }
+                )
+            for credit in group.credits:
+                lines.append(
+                    {
+                        "move_id": credit.item_id,
+                        "kind": credit.kind,
+                        "name": credit.name,
+                        "currency_id": currency.id,
+                        "residual": -float(credit.amount),
+                        "amount_due": -float(credit.amount),
+                    }
+                )
+        return (
+            base
+            | summary
+            | {
+                "state": "skipped" if reason else "to_send",
+                "skip_reason": reason,
+                "level_id": level.id,
+                "recipient_id": partner._dunning_recipient().id,
+                "explanation": "\n".join(evaluation.notes),
+                "days_late": evaluation.driving_days_late,
+                "line_ids": [Command.create(line) for line in lines],
+            }
+        )
+
+    @api.model
+    def _summary(self, evaluation, company, on_date, currencies):
+        """Totals of the chased groups, in the company currency."""
+        totals = defaultdict(float)
+        oldest = None
+        for group in evaluation.groups:
+            if not group.chased:
+                continue
+            currency = currencies[group.currency]
+            for key, amount in (
+                ("amount_overdue", group.net_overdue),
+                ("amount_penalty", group.penalty_total),
+                ("amount_indemnity", group.indemnity_total),
+                ("amount_total", group.total_claimed),
+            ):
+                totals[key] += currency._convert(
+                    float(amount), company.currency_id, company, on_date
+                )
+            due = [line.due_date for line in group.overdue_invoices]
+            if due:
+                oldest = min([*due, oldest] if oldest else due)
+        return dict(totals) | {"oldest_due_date": oldest}
+
+    # ------------------------------------------------------------------
+    # Sending
+    # ------------------------------------------------------------------
+
+    def _send_all(self):
+        """Send each customer's message in its own savepoint."""
+        for customer in self.filtered(lambda c: c.state == "to_send"):
+            try:
+                with self.env.cr.savepoint():
+                    customer._send()
+            except Exception as error:  # noqa: BLE001 - one customer never stops a run
+                _logger.warning(
+                    "Dunning run %s: customer %s failed: %s",
+                    customer.run_id.name,
+                    customer.partner_id.display_name,
+                    error,
+                )
+                self.env.invalidate_all()
+                customer.write(
+                    {
+                        "state": "error",
+                        "error": self.env._(
+                            "The reminder could not be sent: %(error)s",
+                            error=str(error),
+                        ),
+                    }
+                )
+
+    def _email_problem(self):
+        """Why the recipient cannot be emailed, or None."""
+        self.ensure_one()
+        recipient = self.recipient_id
+        if not recipient.email_normalized:
+            return self.env._(
+                "%(recipient)s has no valid email address: a letter is printed "
+                "instead.",
+                recipient=recipient.display_name,
+            )
+        if recipient.is_blacklisted:
+            return self.env._(
+                "%(recipient)s is on the email blacklist: a letter is printed instead.",
+                recipient=recipient.display_name,
+            )
+        return None
+
+    def _send(self):
+        self.ensure_one()
+        level = self.level_id
+        channels = list(level._channels())
+        notes = []
+        if "email" in channels:
+            problem = self._email_problem()
+            if problem:
+                notes.append(problem)
+                channels.remove("email")
+                if "letter" not in channels:
+                    channels.append("letter")
+        moves = self.line_ids.filtered("new_action").move_id
+        actions = self.env["dunning.action"].create(
+            [
+                {
+                    "run_customer_id": self.id,
+                    "move_id": move.id,
+                    "partner_id": self.partner_id.id,
+                    "company_id": self.company_id.id,
+                    "level_id": level.id,
+                    "level_sequence": level.sequence,
+                    "channel": channel,
+                    "date": self.date,
+                }
+                for move in moves
+                for channel in channels
+            ]
+        )
+        if "email" in channels:
+            message = self._send_email()
+            actions.filtered(lambda a: a.channel == "email").message_id = message
+            self.message_id = message
+        if "letter" in channels:
+            self._make_letter()
+        if "activity" in channels:
+            self._schedule_activity()
+        moves.write({"dunning_level_id": level.id, "dunning_last_date": self.date})
+        if level.issue_charges:
+            self._issue_charges()
+        if level.block_customer:
+            self.partner_id.sudo()._dunning_block(level)
+        self.write(
+            {
+                "state": "sent",
+                "channels": ", ".join(channels),
+                "error": "\n".join(notes) or False,
+            }
+        )
+
+    def _lang(self):
+        return self.recipient_id.lang or self.partner_id.lang or self.env.lang
+
+    def _render_pdf(self, report_ref):
+        report = self.env["ir.actions.report"].with_context(lang=self._lang())
+        content, _type = report._render_qweb_pdf(report_ref, self.ids)
+        return content
+
+    def _send_email(self):
+        self.ensure_one()
+        level = self.level_id
+        template = level.mail_template_id or self.env.ref(
+            "dunning_levels.mail_template_dunning_reminder"
+        )
+        rendered = template._generate_template(self.ids, ["subject", "body_html"])[
+            self.id
+        ]
+        attachments = self.env["ir.attachment"]
+        if level.attach_statement:
+            attachments = self.env["ir.attachment"].create(
+                {
+                    "name": self.env._(
+                        "Statement %(customer)s %(date)s.pdf",
+                        customer=self.partner_id.name,
+                        date=self.date,
+                    ),
+                    "raw": self._render_pdf(
+                        "dunning_levels.action_report_dunning_statement"
+                    ),
+                    "mimetype": "application/pdf",
+                    "res_model": self._name,
+                    "res_id": self.id,
+                }
+            )
+        return self.partner_id.sudo().message_post(
+            body=rendered["body_html"],
+            subject=rendered["subject"],
+            partner_ids=self.recipient_id.ids,
+            attachment_ids=attachments.ids,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            email_layout_xmlid="mail.mail_notification_light",
+        )
+
+    def _make_letter(self):
+        self.ensure_one()
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": self.env._(
+                    "Letter %(customer)s %(date)s.pdf",
+                    customer=self.partner_id.name,
+                    date=self.date,
+                ),
+                "raw": self._render_pdf("dunning_levels.action_report_dunning_letter"),
+                "mimetype": "application/pdf",
+                "res_model": self._name,
+                "res_id": self.id,
+            }
+        )
+        self.letter_attachment_id = attachment
+        self.partner_id.sudo().message_post(
+            body=self.env._(
+                "Dunning letter (%(level)s) to print and post to %(recipient)s.",
+                level=self.level_id.name,
+                recipient=self.recipient_id.display_name,
+            ),
+            attachment_ids=attachment.ids,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+
+    def _schedule_activity(self):
+        self.ensure_one()
+        level = self.level_id
+        self.partner_id.sudo().activity_schedule(
+            activity_type_id=level.activity_type_id.id
+            or self.env.ref("mail.mail_activity_data_todo").id,
+            date_deadline=self.date,
+            summary=self.env._("Payment reminder: %(level)s", level=level.name),
+            note=Markup("<p>%s</p>")
+            % self.env._(
+                "Net overdue %(amount)s, oldest invoice %(days)s days late.",
+                amount=self.amount_overdue,
+                days=self.days_late,
+            ),
+            user_id=level.activity_user_id.id
+            or self.partner_id.user_id.id
+            or self.env.uid,
+        )
+
+    def _email_failed(self, reason):
+        """A reminder email bounced or failed: error, then the letter."""
+        for customer in self:
+            emails = customer.action_ids.filtered(lambda a: a.channel == "email")
+            emails.write({"state": "error", "error": reason})
+            letters = customer.action_ids.filtered(lambda a: a.channel == "letter")
+            if not letters:
+                self.env["dunning.action"].create(
+                    [
+                        {
+                            "run_customer_id": customer.id,
+                            "move_id": action.move_id.id,
+                            "partner_id": action.partner_id.id,
+                            "company_id": action.company_id.id,
+                            "level_id": action.level_id.id,
+                            "level_sequence": action.level_sequence,
+                            "channel": "letter",
+                            "date": action.date,
+                        }
+                        for action in emails
+                    ]
+                )
+                customer._make_letter()
+            customer.write(
+                {
+                    "state": "error",
+                    "error": self.env._(
+                        "The email to %(recipient)s failed (%(reason)s): a letter "
+                        "is printed instead.",
+                        recipient=customer.recipient_id.display_name,
+                        reason=reason,
+                    ),
+                }
+            )
+
+    # ------------------------------------------------------------------
+    # Charges
+    # ------------------------------------------------------------------
+
+    def _issue_charges(self):
+        """The penalties and indemnities claimed, as a VAT-free debit invoice
+        per currency; each late invoice is charged once."""
+        self.ensure_one()
+        lines = self.line_ids.filtered(
+            lambda line: line.new_action
+            and line.kind == "invoice"
+            and not line.move_id.dunning_charge_move_id
+            and (line.penalty or line.indemnity)
+        )
+        if not lines:
+            return
+        journal = self.env["account.journal"].search(
+            [("type", "=", "sale"), ("company_id", "=", self.company_id.id)], limit=1
+        )
+        account = self.policy_id.charge_account_id or journal.default_account_id
+        invoices = self.env["account.move"]
+        for currency, currency_lines in lines.grouped("currency_id").items():
+            invoice_lines = []
+            for line in currency_lines:
+                if line.penalty:
+                    invoice_lines.append(
+                        {
+                            "name": self.env._(
+                                "Late-payment penalties on %(invoice)s "
+                                "(%(days)s days late)",
+                                invoice=line.name,
+                                days=line.days_late,
+                            ),
+                            "price_unit": line.penalty,
+                            "account_id": account.id,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                if line.indemnity:
+                    invoice_lines.append(
+                        {
+                            "name": self.env._(
+                                "Fixed recovery indemnity on %(invoice)s "
+                                "(Code de commerce D441-5)",
+                                invoice=line.name,
+                            ),
+                            "price_unit": line.indemnity,
+                            "account_id": account.id,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+            invoices |= self.env["account.move"].create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.partner_id.id,
+                    "company_id": self.company_id.id,
+                    "journal_id": journal.id,
+                    "currency_id": currency.id,
+                    "invoice_date": self.date,
+                    "dunning_excluded": True,
+                    "invoice_origin": self.run_id.name,
+                    "invoice_line_ids": [Command.create(v) for v in invoice_lines],
+                }
+            )
+            currency_lines.move_id.dunning_charge_move_id = invoices[-1]
+        invoices.action_post()
+        self.charge_move_ids = [Command.link(move.id) for move in invoices]
+
+    # ------------------------------------------------------------------
+    # Rendering helpers (mail template, letter, statement)
+    # ------------------------------------------------------------------
+
+    def _currency_summaries(self):
+        """Per currency: the lines and their totals, for the documents."""
+        self.ensure_one()
+        summaries = []
+        for currency, lines in self.line_ids.grouped("currency_id").items():
+            invoices = lines.filtered(lambda line: line.kind == "invoice")
+            credits = lines - invoices
+            overdue = invoices.filtered(lambda line: line.days_late > 0)
+            net = sum(overdue.mapped("amount_due")) + sum(credits.mapped("amount_due"))
+            penalty = sum(invoices.mapped("penalty"))
+            indemnity = sum(invoices.mapped("indemnity"))
+            summaries.append(
+                {
+                    "currency": currency,
+                    "invoices": invoices,
+                    "credits": credits,
+                    "net": net,
+                    "penalty": penalty,
+                    "indemnity": indemnity,
+                    "total": net + penalty + indemnity,
+                }
+            )
+        return summaries
+
+    def _letter_text(self):
+        self.ensure_one()
+        return self.level_id.with_context(lang=self._lang()).letter_text
+
+    def _late_payment_terms(self):
+        return self.company_id._get_late_payment_terms(self.date)
+
+    def action_attach_lrar_proof(self):
+        """Keep the proof of the registered letter on the customer's chatter."""
+        for customer in self.filtered("lrar_proof"):
+            customer.partner_id.sudo().message_post(
+                body=self.env._(
+                    "Formal notice sent by registered letter %(number)s.",
+                    number=customer.lrar_number or "",
+                ),
+                attachments=[
+                    (
+                        self.env._(
+                            "Acknowledgement %(number)s.pdf",
+                            number=customer.lrar_number or "",
+                        ),
+                        base64.b64decode(customer.lrar_proof),
+                    )
+                ],
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
