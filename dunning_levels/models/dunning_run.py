@@ -109,6 +109,11 @@ class DunningRun(models.Model):
         action["domain"] = [("run_id", "=", self.id)]
         return action
 
+    def action_open_kanban(self):
+        return self.env["ir.actions.act_window"]._for_xml_id(
+            "dunning_levels.dunning_customer_action"
+        )
+
     # ------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------

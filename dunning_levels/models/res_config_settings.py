@@ -33,6 +33,10 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.early_payment_discount_terms", readonly=False
     )
 
+    dunning_policy_id = fields.Many2one(
+        related="company_id.dunning_policy_id", readonly=False
+    )
+
     @api.depends("company_id")
     def _compute_late_payment_rate(self):
         for settings in self:
