@@ -192,8 +192,7 @@ def run_ours(env):
     start = time.monotonic()
     export._generate()
     seconds = time.monotonic() - start
-    env.cr.rollback()
-    return {
+    row = {
         "engine": "ledger_export",
         "lines": export.line_count,
         "seconds": round(seconds, 1),
@@ -201,8 +200,12 @@ def run_ours(env):
         "rss_before_mb": before,
         "check_state": export.check_state,
         "check_errors": export.check_error_count,
+        "check_warnings": export.check_warning_count,
         "bytes": export.file_size,
+        "check_summary": (export.check_report or "").split("\n\n")[0],
     }
+    env.cr.rollback()
+    return row
 
 
 def run_anchor(env):
@@ -215,6 +218,8 @@ def run_anchor(env):
             "test_file": True,
         }
     )
+    # its stream reads on a cursor of its own, as after the wizard's request
+    env.cr.commit()
     before = rss_mb()
     start = time.monotonic()
     result = wizard.generate_fec()

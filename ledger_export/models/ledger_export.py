@@ -14,6 +14,7 @@ from odoo.tools import SQL
 
 from ..tools import fec, fec_check, formats
 from ..tools.exceptions import LedgerExportError
+from ..tools.text import Transcoder
 from .ledger_export_extract import MARKED_FORMATS
 
 _logger = logging.getLogger(__name__)
@@ -24,15 +25,18 @@ MIMETYPES = {"fec": "text/plain", "csv": "text/csv", "ebp": "text/csv"}
 
 
 class _HashingFile:
-    """Binary file wrapper computing the SHA-1 Odoo's filestore names files by."""
+    """Binary file wrapper computing the SHA-256 of the file and the SHA-1
+    Odoo's filestore names files by."""
 
     def __init__(self, handle):
         self.handle = handle
         self.sha1 = hashlib.sha1()
+        self.sha256 = hashlib.sha256()
         self.size = 0
 
     def write(self, data):  # pylint: disable=method-required-super
         self.sha1.update(data)
+        self.sha256.update(data)
         self.size += len(data)
         return self.handle.write(data)
 
@@ -406,6 +410,7 @@ class LedgerExport(models.Model):
         values.update(
             state="done",
             error_message=False,
+            sha256=out.sha256.hexdigest(),
             file_size=out.size,
             duration=time.monotonic() - clock,
         )
@@ -423,21 +428,7 @@ class LedgerExport(models.Model):
         """Stream the canonical extract into ``out`` in the chosen format;
         returns the values to store on the export."""
         if self.export_format == "fec":
-            file_name = self._fec_filename()
-            options = fec.FecOptions(encoding=self.encoding, separator=self.separator)
-            opening = extract._opening_lines(self)
-            result = fec.write_fec(
-                out, extract._iter_lines(self), opening=opening, options=options
-            )
-            return {
-                "file_name": file_name,
-                "sha256": result.sha256,
-                "line_count": result.lines,
-                "total_debit": result.total_debit,
-                "total_credit": result.total_credit,
-                "transliterated_count": result.transliterated,
-                "replaced_count": result.replaced,
-            }
+            return self._write_fec(out, extract)
         rows = extract._iter_lines(self)
         if self.export_format == "csv":
             options = formats.CsvOptions(
@@ -462,10 +453,32 @@ class LedgerExport(models.Model):
         period = f"{self.date_from:%Y%m%d}_{self.date_to:%Y%m%d}"
         return {
             "file_name": f"{self.export_format.upper()}_{period}{extension}",
-            "sha256": result.sha256,
             "line_count": result.rows,
             "transliterated_count": result.transliterated,
             "replaced_count": result.replaced,
+        }
+
+    def _write_fec(self, out, extract):
+        """The FEC: header and opening entry by ``fec.FecWriter``, then the
+        period's lines as PostgreSQL formats them (the same bytes, faster),
+        transcoded batch by batch."""
+        file_name = self._fec_filename()
+        options = fec.FecOptions(encoding=self.encoding, separator=self.separator)
+        writer = fec.FecWriter(out, options)
+        writer.write_header()
+        writer.write_lines(extract._opening_lines(self))
+        result = writer.close()
+        transcoder = Transcoder(options.encoding)
+        line_end = options.line_end
+        lines = result.lines
+        for batch in extract._iter_fec_batches(self, options.separator):
+            out.write(transcoder.encode(line_end.join(batch) + line_end))
+            lines += len(batch)
+        return {
+            "file_name": file_name,
+            "line_count": lines,
+            "transliterated_count": result.transliterated + transcoder.transliterated,
+            "replaced_count": result.replaced + transcoder.replaced,
         }
 
     def _fec_filename(self):
@@ -526,6 +539,8 @@ class LedgerExport(models.Model):
             "check_report": "\n".join(counts + [""] + listed).strip() or False,
             "sequence_gaps": "\n".join(gaps) or False,
             "entry_count": report.entries,
+            "total_debit": report.total_debit,
+            "total_credit": report.total_credit,
         }
 
     def _store_file(self, path, file_name, out):

@@ -6,11 +6,24 @@ column order (``tools/canonical.py``), read with a server-side cursor."""
 from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
+from odoo.tools.query import Query
 
 from ..tools import canonical, stream
 from ..tools.exceptions import LedgerExportError
 
 THIRD_PARTY_TYPES = ("asset_receivable", "liability_payable")
+# tools/text.py clean_text in PostgreSQL: a value holding a separator, a
+# control character or blanks at an end is cleaned, the others kept as they
+# are. BLANK is what Python's str.isspace() accepts (PostgreSQL's \s is ASCII).
+BLANK = (
+    r"[\u0009-\u000d\u001c-\u0020\u0085\u00a0\u1680\u2000-\u200a"
+    r"\u2028\u2029\u202f\u205f\u3000]"
+)
+UNSAFE = r"[\u0001-\u001f\u007f-\u009f|\u2028\u2029]"
+UNSAFE_VALUE = f"{UNSAFE}|^{BLANK}|{BLANK}$"
+UNSAFE_RUN = f"{BLANK}*(?:{UNSAFE}{BLANK}*)+"
+OUTER_BLANKS = f"^{BLANK}+|{BLANK}+$"
+FETCH_SIZE = 10000
 # formats whose exported entries remember their export batch
 MARKED_FORMATS = ("csv", "quadra")
 
@@ -144,13 +157,7 @@ class LedgerExportExtract(models.AbstractModel):
             foreign=foreign,
             draft=self.env._("DRAFT") + "/",
         )
-        query.order = SQL(
-            "CASE WHEN %(m)s.id = %(opening)s THEN 0 ELSE 1 END, "
-            "%(m)s.date, %(m)s.name, %(m)s.id, %(l)s.id",
-            m=m,
-            l=SQL.identifier(line),
-            opening=company.account_opening_move_id.id or 0,
-        )
+        query.order = self._order_sql(export, m, SQL.identifier(line))
         return query.select(columns)
 
     @api.model
@@ -166,6 +173,173 @@ class LedgerExportExtract(models.AbstractModel):
             batch_size=batch_size,
             name=f"ledger_export_{export.id}",
         )
+
+    # ------------------------------------------------------------------
+    # FEC lines formatted by PostgreSQL
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _clean_sql(self, value):
+        """``clean_text(value)`` of tools/text.py as SQL (``''`` for NULL)."""
+        return SQL(
+            "CASE WHEN %(v)s ~ %(unsafe)s THEN regexp_replace(regexp_replace("
+            "%(v)s, %(run)s, ' ', 'g'), %(blanks)s, '', 'g') "
+            "ELSE COALESCE(%(v)s, '') END",
+            v=value,
+            unsafe=UNSAFE_VALUE,
+            run=UNSAFE_RUN,
+            blanks=OUTER_BLANKS,
+        )
+
+    @api.model
+    def _amount_sql(self, value):
+        """``fec.format_amount(value)`` (width 18, comma decimal) as SQL."""
+        return SQL(
+            "CASE WHEN %(v)s < 0 THEN '-' || replace(to_char(-%(v)s, "
+            "'FM00000000000000.00'), '.', ',') ELSE replace(to_char(%(v)s, "
+            "'FM000000000000000.00'), '.', ',') END",
+            v=value,
+        )
+
+    @api.model
+    def _fec_lines_sql(self, export, separator):
+        """SELECT of the period's FEC lines, each one text already formatted
+        and cleaned as ``fec.FecWriter`` writes it (tests compare both), in
+        the order of :meth:`_lines_sql`. Journals, accounts, partners and
+        currencies are cleaned once each, in materialized CTEs."""
+        company = export.company_id
+        query = self._period_query(export)
+        line = "account_move_line"
+        item = SQL.identifier(line)
+        move = query.left_join(line, "move_id", "account_move", "id", "move_id")
+        m = SQL.identifier(move)
+        joins = {}
+        for column, cte in (
+            ("journal_id", "le_journal"),
+            ("account_id", "le_account"),
+            ("partner_id", "le_partner"),
+            ("currency_id", "le_currency"),
+            ("full_reconcile_id", "account_full_reconcile"),
+        ):
+            joins[cte] = SQL.identifier(
+                query.left_join(line, column, cte, "id", f"le_{column}")
+            )
+        Journal = self.env["account.journal"].with_company(company)
+        Account = self.env["account.account"].with_company(company)
+        journal_query = Query(self.env, "account_journal")
+        account_query = Query(self.env, "account_account")
+        ctes = SQL(
+            """
+            WITH le_journal AS MATERIALIZED (
+                SELECT id, %(journal_code)s AS code, %(journal_name)s AS name
+                FROM account_journal
+            ), le_account AS MATERIALIZED (
+                SELECT id, %(account_code)s AS code, %(account_name)s AS name,
+                       account_type IN %(third)s AS third
+                FROM account_account
+            ), le_partner AS MATERIALIZED (
+                SELECT id, %(partner_aux)s AS aux, %(partner_name)s AS name
+                FROM res_partner
+            ), le_currency AS MATERIALIZED (
+                SELECT id, %(currency_name)s AS name FROM res_currency
+            )
+            """,
+            journal_code=self._clean_sql(SQL("code")),
+            journal_name=self._clean_sql(
+                Journal._field_to_sql("account_journal", "name", journal_query)
+            ),
+            account_code=self._clean_sql(
+                Account._field_to_sql("account_account", "code", account_query)
+            ),
+            account_name=self._clean_sql(
+                Account._field_to_sql("account_account", "name", account_query)
+            ),
+            third=THIRD_PARTY_TYPES,
+            partner_aux=self._clean_sql(SQL("COALESCE(NULLIF(ref, ''), id::text)")),
+            partner_name=self._clean_sql(SQL("name")),
+            currency_name=self._clean_sql(SQL("name")),
+        )
+        j, a, p, c, r = (
+            joins[name]
+            for name in (
+                "le_journal",
+                "le_account",
+                "le_partner",
+                "le_currency",
+                "account_full_reconcile",
+            )
+        )
+        third = SQL("%s.third AND %s.partner_id IS NOT NULL", a, item)
+        foreign = SQL(
+            "%(l)s.currency_id IS DISTINCT FROM %(l)s.company_currency_id", l=item
+        )
+        entry_date = SQL("to_char(%s.date, 'YYYYMMDD')", m)
+        columns = SQL(
+            """concat_ws(%(sep)s,
+                %(j)s.code, %(j)s.name, %(number)s, %(entry_date)s,
+                %(a)s.code, %(a)s.name,
+                CASE WHEN %(third)s THEN %(p)s.aux ELSE '' END,
+                CASE WHEN %(third)s THEN COALESCE(%(p)s.name, '') ELSE '' END,
+                COALESCE(NULLIF(%(ref)s, ''), '-'),
+                to_char(COALESCE(%(m)s.invoice_date, %(m)s.date), 'YYYYMMDD'),
+                COALESCE(NULLIF(%(label)s, ''), '/'),
+                %(debit)s, %(credit)s,
+                COALESCE(%(l)s.full_reconcile_id::text, ''),
+                COALESCE(to_char(%(r)s.create_date, 'YYYYMMDD'), ''),
+                %(entry_date)s,
+                CASE WHEN %(foreign)s THEN %(currency_amount)s ELSE '' END,
+                CASE WHEN %(foreign)s THEN %(c)s.name ELSE '' END
+            )""",
+            sep=separator,
+            j=j,
+            a=a,
+            p=p,
+            c=c,
+            r=r,
+            m=m,
+            l=item,
+            number=self._clean_sql(
+                SQL(
+                    "COALESCE(NULLIF(%(m)s.name, '/'), %(draft)s || %(m)s.id::text)",
+                    m=m,
+                    draft=self.env._("DRAFT") + "/",
+                )
+            ),
+            entry_date=entry_date,
+            third=third,
+            ref=self._clean_sql(SQL("%s.ref", m)),
+            label=self._clean_sql(SQL("%s.name", item)),
+            debit=self._amount_sql(SQL("%s.debit", item)),
+            credit=self._amount_sql(SQL("%s.credit", item)),
+            currency_amount=self._amount_sql(SQL("%s.amount_currency", item)),
+            foreign=foreign,
+        )
+        query.order = self._order_sql(export, m, item)
+        return SQL("%s %s", ctes, query.select(columns))
+
+    @api.model
+    def _order_sql(self, export, move, line):
+        return SQL(
+            "CASE WHEN %(m)s.id = %(opening)s THEN 0 ELSE 1 END, "
+            "%(m)s.date, %(m)s.name, %(m)s.id, %(l)s.id",
+            m=move,
+            l=line,
+            opening=export.company_id.account_opening_move_id.id or 0,
+        )
+
+    @api.model
+    def _iter_fec_batches(self, export, separator, batch_size=FETCH_SIZE):
+        """Yield lists of formatted FEC lines from a server-side cursor."""
+        self.env.flush_all()
+        sql = self._fec_lines_sql(export, separator)
+        named = self.env.cr.connection.cursor(name=f"ledger_export_fec_{export.id}")
+        try:
+            named.itersize = batch_size
+            named.execute(sql.code, sql.params)
+            while rows := named.fetchmany(batch_size):
+                yield [row[0] for row in rows]
+        finally:
+            named.close()
 
     @api.model
     def _moves_subquery(self, export):

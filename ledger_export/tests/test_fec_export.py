@@ -1,6 +1,7 @@
 # Copyright 2026 Facturo
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import hashlib
+import io
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
@@ -208,6 +209,30 @@ class TestFecExport(LedgerExportCommon):
         self.env.company.company_registry = f"{SIREN}00013"
         export, _action = self._export()
         self.assertEqual(export.file_name, f"{SIREN}FEC20251231.txt")
+
+    def test_postgresql_formatting_matches_the_fec_writer(self):
+        """The period's lines are formatted by PostgreSQL; the reference is
+        tools/fec.py's writer fed with the canonical extract."""
+        self.invoice_2.ref = "  PO\t42 |  x\u00a0 "
+        self.partner_b.name = "Fournisseur | Bêta\n"
+        for values in (
+            {},
+            {"encoding": "utf-8", "separator": "tab", "official": False},
+            {"encoding": "ascii"},
+        ):
+            export, _action = self._export(**values)
+            extract = self.env["ledger.export.extract"].with_company(export.company_id)
+            out = io.BytesIO()
+            fec.write_fec(
+                out,
+                extract._iter_lines(export),
+                opening=extract._opening_lines(export),
+                options=fec.FecOptions(
+                    encoding=export.encoding, separator=export.separator
+                ),
+            )
+            self.assertEqual(self._content(export), out.getvalue(), values)
+        self.assertIn(b"|PO 42 x|", self._content(export))
 
     def test_download(self):
         export, _action = self._export()
