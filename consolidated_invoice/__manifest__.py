@@ -13,7 +13,7 @@
     "development_status": "Beta",
     "application": False,
     "installable": True,
-    "depends": ["recurring_billing"],
+    "depends": ["recurring_billing", "dunning_levels"],
     "external_dependencies": {"python": ["factur-x", "saxonche", "pikepdf"]},
     "data": [
         # security
@@ -22,12 +22,17 @@
         # data
         "data/ir_sequence_data.xml",
         "data/ir_cron_data.xml",
+        "data/facturx_cron_data.xml",
         # views
         "views/consolidation_policy_views.xml",
         "views/bill_run_views.xml",
         "views/recurring_contract_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
+        "views/account_tax_views.xml",
+        "views/facturx_archive_views.xml",
+        # wizards
+        "wizards/facturx_archive_export_views.xml",
         "views/consolidated_invoice_menus.xml",
         # reports
         "report/report_invoice_templates.xml",

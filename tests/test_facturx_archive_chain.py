@@ -178,3 +178,12 @@ def test_export_zip_reports_a_broken_chain():
     assert report["intact"] is False
     assert report["first_break"]["sequence"] == 3
     assert report["first_break"]["reason"] == "xml"
+
+
+def test_a_contiguous_part_of_a_chain_verifies_from_its_anchor():
+    entries = _chain(5)
+    assert chain.verify_chain(entries[2:], partial=True) is None
+    broken = chain.verify_chain(entries[2:])
+    assert (broken.sequence, broken.reason) == (3, "sequence")
+    gap = entries[1:2] + entries[3:]
+    assert chain.verify_chain(gap, partial=True).reason == "sequence"

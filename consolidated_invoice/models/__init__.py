@@ -8,3 +8,7 @@ from . import recurring_invoicing
 from . import bill_run
 from . import bill_run_customer
 from . import res_config_settings
+from . import account_tax
+from . import account_move_facturx
+from . import account_move_send
+from . import facturx_archive

@@ -98,17 +98,19 @@ class ChainBreak:
     ref: object = None
 
 
-def verify_chain(entries) -> ChainBreak | None:
+def verify_chain(entries, partial: bool = False) -> ChainBreak | None:
     """The first broken link of ``entries`` (one chain), or None if intact.
 
     Checks, entry by entry in sequence order: consecutive sequence numbers
-    from 1, each file's SHA-256 against its stored bytes, the previous hash
-    against the preceding entry's hash, and the entry hash recomputed.
+    (from 1, or with ``partial`` from the first entry given, whose previous
+    hash is then taken as the anchor), each file's SHA-256 against its stored
+    bytes, the previous hash against the preceding entry's hash, and the
+    entry hash recomputed.
     """
-    previous = GENESIS
-    for expected_sequence, entry in enumerate(
-        sorted(entries, key=lambda e: e.sequence), 1
-    ):
+    ordered = sorted(entries, key=lambda e: e.sequence)
+    first = ordered[0].sequence if partial and ordered else 1
+    previous = ordered[0].previous_hash if partial and ordered else GENESIS
+    for expected_sequence, entry in enumerate(ordered, first):
         if entry.sequence != expected_sequence:
             return ChainBreak(
                 entry.sequence,
@@ -223,7 +225,8 @@ def manifest_rows(label: str, entries) -> list[dict]:
 
 
 def build_export_zip(chains: dict, generated_at: str = "") -> bytes:
-    """The auditor zip of ``chains`` ({chain label: [StoredEntry, …]}).
+    """The auditor zip of ``chains`` ({chain label: [StoredEntry, …]}), each a
+    contiguous run of entries (the first one's previous hash is the anchor).
 
     Holds ``files/`` (every PDF/A-3 and XML byte for byte), ``manifest.csv``
     and ``manifest.json`` (one row per entry) and ``chain.json`` (per chain:
@@ -240,7 +243,7 @@ def build_export_zip(chains: dict, generated_at: str = "") -> bytes:
                 archive.writestr(pdf_path, entry.pdf)
                 archive.writestr(xml_path, entry.xml)
             rows.extend(manifest_rows(label, ordered))
-            broken = verify_chain(ordered)
+            broken = verify_chain(ordered, partial=True)
             chain_report.append(
                 {
                     "chain": label,
@@ -248,6 +251,7 @@ def build_export_zip(chains: dict, generated_at: str = "") -> bytes:
                     "hash_version": HASH_VERSION,
                     "hashed_fields": list(HASHED_FIELDS),
                     "genesis": GENESIS,
+                    "anchor_previous_hash": ordered[0].previous_hash if ordered else "",
                     "entries": [
                         {
                             "sequence": e.sequence,

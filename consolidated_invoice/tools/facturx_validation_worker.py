@@ -121,8 +121,26 @@ class _Batch:
         return results
 
 
+def lift_address_space_limit():
+    """Raise the soft RLIMIT_AS to the hard limit.
+
+    GraalVM reserves a large virtual address space for its isolate; a soft
+    limit inherited from the parent (Odoo sets it to ``limit_memory_hard``)
+    makes ``graal_create_isolate`` fail. Memory use is still bounded by the
+    caller's timeout and the hard limit.
+    """
+    try:
+        import resource
+    except ImportError:  # not on POSIX
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if soft != hard:
+        resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
+
+
 def run(request: dict) -> dict:
     """Validate every document of ``request`` (see the module docstring)."""
+    lift_address_space_limit()
     from saxonche import PySaxonProcessor  # only ever imported in this process
 
     with PySaxonProcessor(license=False) as processor:
