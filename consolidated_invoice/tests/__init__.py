@@ -1,3 +1,5 @@
 from . import test_install
 from . import test_bill_run
 from . import test_tour
+from . import test_facturx_invoice
+from . import test_facturx_archive
