@@ -1,7 +1,10 @@
 # Copyright 2026 Facturo
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import uuid
+
 from odoo import fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 
 class AccountMove(models.Model):
@@ -56,6 +59,29 @@ class AccountMove(models.Model):
         """The portal page of the invoice, where the customer can pay it."""
         self.ensure_one()
         return self.get_base_url() + self.get_portal_url()
+
+    def _dunning_ensure_access_tokens(self):
+        """Give the invoices their portal access token in one query.
+
+        ``_portal_ensure_token`` writes each invoice on its own, and a write on
+        ``account.move`` re-synchronises its lines: far too slow for a run.
+        The token is a plain technical column with no logic attached.
+        """
+        missing = self.filtered(lambda move: not move.access_token)
+        if not missing:
+            return
+        missing.flush_recordset(["access_token"])
+        values = SQL(", ").join(
+            SQL("(%s, %s)", move.id, str(uuid.uuid4())) for move in missing
+        )
+        self.env.execute_query(
+            SQL(
+                "UPDATE account_move SET access_token = v.token "
+                "FROM (VALUES %s) AS v(id, token) WHERE account_move.id = v.id",
+                values,
+            )
+        )
+        missing.invalidate_recordset(["access_token"])
 
     def action_dunning_dispute(self):
         return self.env["dunning.dispute.wizard"]._action_open(

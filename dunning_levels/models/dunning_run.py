@@ -203,6 +203,7 @@ class DunningRun(models.Model):
                 _logger.info("Dunning run %s: time is up, resumes later", self.name)
                 return False
         self.state = "done"
+        self.invalidate_recordset(["sent_count", "skipped_count", "error_count"])
         Cron._commit_progress(0, remaining=0)
         return True
 

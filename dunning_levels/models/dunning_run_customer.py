@@ -8,6 +8,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.fields import Command
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -234,11 +235,15 @@ class DunningRunCustomer(models.Model):
     # ------------------------------------------------------------------
 
     def _send_all(self):
-        """Send each customer's message in its own savepoint."""
-        for customer in self.filtered(lambda c: c.state == "to_send"):
+        """Send each customer's message in its own savepoint, then mark the
+        invoices of the customers sent (one write per level)."""
+        to_send = self.filtered(lambda c: c.state == "to_send")
+        to_send.line_ids.move_id._dunning_ensure_access_tokens()
+        rendered = to_send._render_emails()
+        for customer in to_send:
             try:
                 with self.env.cr.savepoint():
-                    customer._send()
+                    customer._send(rendered.get(customer.id))
             except Exception as error:  # noqa: BLE001 - one customer never stops a run
                 _logger.warning(
                     "Dunning run %s: customer %s failed: %s",
@@ -256,6 +261,48 @@ class DunningRunCustomer(models.Model):
                         ),
                     }
                 )
+        to_send.filtered(lambda c: c.state == "sent")._mark_invoices()
+
+    def _render_emails(self):
+        """Subject and body of every email, rendered per template in one go
+        (the template is compiled once per batch and language)."""
+        rendered = {}
+        default = self.env.ref("dunning_levels.mail_template_dunning_reminder")
+        with_email = self.filtered(
+            lambda c: "email" in c.level_id._channels() and not c._email_problem()
+        )
+        for template, customers in with_email.grouped(
+            lambda c: c.level_id.mail_template_id or default
+        ).items():
+            rendered.update(
+                template._generate_template(customers.ids, ["subject", "body_html"])
+            )
+        return rendered
+
+    def _mark_invoices(self):
+        """Store the level and date of the reminder on the invoices reminded.
+
+        Two columns of our own, written in one query per level: a write on
+        ``account.move`` re-synchronises every line of the invoices, which
+        would cost more than the whole reminder.
+        """
+        for (level, date), customers in self.grouped(
+            lambda c: (c.level_id, c.date)
+        ).items():
+            moves = customers.line_ids.filtered("new_action").move_id
+            if not moves:
+                continue
+            moves.flush_recordset(["dunning_level_id", "dunning_last_date"])
+            self.env.execute_query(
+                SQL(
+                    "UPDATE account_move SET dunning_level_id = %s, "
+                    "dunning_last_date = %s WHERE id IN %s",
+                    level.id,
+                    date,
+                    tuple(moves.ids),
+                )
+            )
+            moves.invalidate_recordset(["dunning_level_id", "dunning_last_date"])
 
     def _email_problem(self):
         """Why the recipient cannot be emailed, or None."""
@@ -274,7 +321,7 @@ class DunningRunCustomer(models.Model):
             )
         return None
 
-    def _send(self):
+    def _send(self, rendered=None):
         self.ensure_one()
         level = self.level_id
         channels = list(level._channels())
@@ -304,14 +351,13 @@ class DunningRunCustomer(models.Model):
             ]
         )
         if "email" in channels:
-            message = self._send_email()
+            message = self._send_email(rendered)
             actions.filtered(lambda a: a.channel == "email").message_id = message
             self.message_id = message
         if "letter" in channels:
             self._make_letter()
         if "activity" in channels:
             self._schedule_activity()
-        moves.write({"dunning_level_id": level.id, "dunning_last_date": self.date})
         if level.issue_charges:
             self._issue_charges()
         if level.block_customer:
@@ -332,15 +378,11 @@ class DunningRunCustomer(models.Model):
         content, _type = report._render_qweb_pdf(report_ref, self.ids)
         return content
 
-    def _send_email(self):
+    def _send_email(self, rendered=None):
         self.ensure_one()
         level = self.level_id
-        template = level.mail_template_id or self.env.ref(
-            "dunning_levels.mail_template_dunning_reminder"
-        )
-        rendered = template._generate_template(self.ids, ["subject", "body_html"])[
-            self.id
-        ]
+        if rendered is None:
+            rendered = self._render_emails()[self.id]
         attachments = self.env["ir.attachment"]
         if level.attach_statement:
             attachments = self.env["ir.attachment"].create(
@@ -358,7 +400,10 @@ class DunningRunCustomer(models.Model):
                     "res_id": self.id,
                 }
             )
-        return self.partner_id.sudo().message_post(
+        # Queued, not sent inline: the mail queue sends them, and a failure or
+        # a bounce comes back through mail.notification (_email_failed).
+        partner = self.partner_id.sudo().with_context(mail_notify_force_send=False)
+        return partner.message_post(
             body=rendered["body_html"],
             subject=rendered["subject"],
             partner_ids=self.recipient_id.ids,
