@@ -85,6 +85,8 @@ COLUMNS = [
     ("engine", "engine"),
     ("lines", "journal items"),
     ("seconds", "export s"),
+    ("file_and_checks_s", "file + checks s"),
+    ("attachment_s", "attachment s"),
     ("lines_per_s", "lines/s"),
     ("peak_rss_mb", "peak RSS MB"),
     ("rss_before_mb", "RSS before MB"),
@@ -115,7 +117,8 @@ def main(sizes, anchor_max):
                 rows.append(row)
                 print(json.dumps(row), flush=True)
         finally:
-            layer2.drop_database(conn, database)
+            if not os.environ.get("BENCH_KEEP_DB"):
+                layer2.drop_database(conn, database)
     print()
     print(" | ".join(title for _key, title in COLUMNS))
     print(" | ".join("---" for _ in COLUMNS))

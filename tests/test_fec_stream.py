@@ -258,3 +258,48 @@ def test_fec_written_from_copy_equals_fec_written_from_rows():
 def test_copy_statement_must_be_text_to_stdout(sql):
     with pytest.raises(InvalidOptionError):
         stream.copy_rows(lambda sql, file: None, sql, print)
+
+
+# ----------------------------------------------------------------------
+# Checks run while the file is written
+# ----------------------------------------------------------------------
+
+
+def test_checks_run_while_the_file_is_written():
+    """The checker reads the very bytes the writer writes, in a thread."""
+    year = (date(2024, 1, 1), date(2024, 12, 31))
+    plain = io.BytesIO()
+    fec.write_fec(plain, journal_items(3000))
+    expected = fec_check.check_fec(plain.getvalue(), fiscal_year=year)
+    written = io.BytesIO()
+    with stream.BackgroundConsumer(
+        lambda source: fec_check.check_fec(source, fiscal_year=year), max_chunks=2
+    ) as consumer:
+        fec.write_fec(stream.TeeFile(written, consumer), journal_items(3000))
+    report = consumer.result
+    assert written.getvalue() == plain.getvalue()
+    assert report.lines == expected.lines == 3000
+    assert report.entries == expected.entries
+    assert report.total_debit == expected.total_debit
+    assert report.counts == expected.counts
+
+
+def test_consumer_error_is_raised_in_the_writer_thread():
+    def failing(source):
+        source.read()
+        raise ValueError("checker broke")
+
+    consumer = stream.BackgroundConsumer(failing, max_chunks=1).start()
+    for _ in range(20):  # never blocks although the reader stopped
+        consumer.write(b"x" * 10)
+    with pytest.raises(ValueError, match="checker broke"):
+        consumer.close()
+
+
+def test_consumer_stops_with_the_writer_error():
+    seen = []
+    with pytest.raises(RuntimeError, match="writer broke"):
+        with stream.BackgroundConsumer(lambda s: seen.append(s.read())) as consumer:
+            consumer.write(b"abc")
+            raise RuntimeError("writer broke")
+    assert seen == [b"abc"]

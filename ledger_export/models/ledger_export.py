@@ -12,7 +12,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from ..tools import fec, fec_check, formats
+from ..tools import fec, fec_check, formats, stream
 from ..tools.exceptions import LedgerExportError
 from ..tools.text import Transcoder
 from .ledger_export_extract import MARKED_FORMATS
@@ -397,8 +397,6 @@ class LedgerExport(models.Model):
                     raise UserError(
                         self.env._("The export cannot be written: %(error)s", error=exc)
                     ) from exc
-            if self.export_format == "fec":
-                values.update(self._check_file(path, values["file_name"]))
             values["attachment_id"] = self._store_file(
                 path, values["file_name"], out
             ).id
@@ -461,24 +459,35 @@ class LedgerExport(models.Model):
     def _write_fec(self, out, extract):
         """The FEC: header and opening entry by ``fec.FecWriter``, then the
         period's lines as PostgreSQL formats them (the same bytes, faster),
-        transcoded batch by batch."""
+        transcoded batch by batch. The checks read the bytes as they are
+        written, in a thread: they end with the file."""
         file_name = self._fec_filename()
         options = fec.FecOptions(encoding=self.encoding, separator=self.separator)
-        writer = fec.FecWriter(out, options)
-        writer.write_header()
-        writer.write_lines(extract._opening_lines(self))
-        result = writer.close()
-        transcoder = Transcoder(options.encoding)
-        line_end = options.line_end
-        lines = result.lines
-        for batch in extract._iter_fec_batches(self, options.separator):
-            out.write(transcoder.encode(line_end.join(batch) + line_end))
-            lines += len(batch)
+        opening = extract._opening_lines(self)
+        fiscal_year = (self.date_from, self.date_to)
+        checks = stream.BackgroundConsumer(
+            lambda source: fec_check.check_fec(
+                source, filename=file_name, fiscal_year=fiscal_year
+            )
+        )
+        with checks:
+            target = stream.TeeFile(out, checks)
+            writer = fec.FecWriter(target, options)
+            writer.write_header()
+            writer.write_lines(opening)
+            result = writer.close()
+            transcoder = Transcoder(options.encoding)
+            line_end = options.line_end
+            lines = result.lines
+            for batch in extract._iter_fec_batches(self, options.separator):
+                target.write(transcoder.encode(line_end.join(batch) + line_end))
+                lines += len(batch)
         return {
             "file_name": file_name,
             "line_count": lines,
             "transliterated_count": result.transliterated + transcoder.transliterated,
             "replaced_count": result.replaced + transcoder.replaced,
+            **self._check_values(checks.result),
         }
 
     def _fec_filename(self):
@@ -509,13 +518,8 @@ class LedgerExport(models.Model):
             )
         )
 
-    def _check_file(self, path, file_name):
-        """Run the FEC checks on the written file; values to store."""
-        report = fec_check.check_fec(
-            path,
-            filename=file_name,
-            fiscal_year=(self.date_from, self.date_to),
-        )
+    def _check_values(self, report):
+        """What the export stores of a ``fec_check.CheckReport``."""
         if report.error_count:
             state = "failed"
         elif report.warning_count:

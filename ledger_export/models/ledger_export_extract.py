@@ -412,20 +412,32 @@ class LedgerExportExtract(models.AbstractModel):
         ]
 
     @api.model
-    def _result_account(self, company):
-        """``(code, label)`` of the account receiving the undistributed result."""
-        account = (
-            self.env["account.account"]
-            .with_company(company)
-            .search(
-                [
-                    *self.env["account.account"]._check_company_domain(company),
-                    ("account_type", "=", "equity_unaffected"),
-                ],
-                order="code",
-                limit=1,
-            )
+    def _result_account(self, company, profit=True):
+        """``(code, label)`` of the account receiving the undistributed result:
+        the current year earnings account when its code is a PCG one, else
+        the PCG account 120 (profit) or 129 (loss), else the current year
+        earnings account whatever its code (Odoo creates it as 999999)."""
+        Account = self.env["account.account"].with_company(company)
+        domain = Account._check_company_domain(company)
+        unaffected = Account.search(
+            [*domain, ("account_type", "=", "equity_unaffected")], order="code"
         )
+        pcg = unaffected.filtered(lambda account: account.code[:1] in "1234567")
+        if not pcg:
+            prefixes = ("120", "129") if profit else ("129", "120")
+            for prefix in prefixes:
+                pcg = Account.search(
+                    [
+                        *domain,
+                        ("account_type", "in", ("equity", "equity_unaffected")),
+                        ("code", "=like", f"{prefix}%"),
+                    ],
+                    order="code",
+                    limit=1,
+                )
+                if pcg:
+                    break
+        account = (pcg or unaffected)[:1]
         return (account.code, account.name) if account else None
 
     @api.model
@@ -437,7 +449,10 @@ class LedgerExportExtract(models.AbstractModel):
                 canonical.opening_lines(
                     balances,
                     export.date_from,
-                    result_account=self._result_account(export.company_id),
+                    result_account=self._result_account(
+                        export.company_id,
+                        profit=sum(balance.balance for balance in balances) >= 0,
+                    ),
                 )
             )
         except LedgerExportError as exc:

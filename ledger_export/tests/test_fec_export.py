@@ -139,6 +139,33 @@ class TestFecExport(LedgerExportCommon):
         dates = [r[15] for r in body[len(opening) :]]
         self.assertEqual(dates, sorted(dates))
 
+    def test_result_goes_to_a_pcg_account(self):
+        """Odoo codes the current year earnings account 999999, outside the
+        PCG: the result carried forward goes to 120 (a profit) instead."""
+        Account = self.env["account.account"]
+        unaffected = Account.search(
+            [
+                *Account._check_company_domain(self.env.company),
+                ("account_type", "=", "equity_unaffected"),
+            ]
+        )
+        for index, account in enumerate(unaffected):
+            account.code = f"99999{index}"
+        Account.create(
+            {"code": "129000", "name": "Résultat (perte)", "account_type": "equity"}
+        )
+        Account.create(
+            {"code": "120000", "name": "Résultat (bénéfice)", "account_type": "equity"}
+        )
+        export, _action = self._export()
+        opening = [r for r in self._records(export)[1:] if r[0] == "OUV"]
+        row = next(r for r in opening if r[4] == "120000")
+        self.assertEqual(
+            (row[5], row[11], row[12]), ("Résultat (bénéfice)", ZERO, amount("600,00"))
+        )
+        self.assertFalse([r for r in opening if r[4].startswith("9")])
+        self.assertEqual(export.check_error_count, 0, export.check_report)
+
     def test_non_official_fec_includes_drafts(self):
         export, _action = self._export(official=False)
         self.assertEqual(export.file_name, f"{SIREN}FEC20251231-NONOFFICIAL.txt")

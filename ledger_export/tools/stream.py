@@ -12,12 +12,17 @@ result in memory. Two ways are offered, both without importing a driver:
   file it writes to; it decodes the text format line by line and hands each
   row to a callback, e.g. :meth:`.fec.FecWriter.write_line`.
 
+:class:`BackgroundConsumer` runs a reader of the bytes being written (the
+checks) in a thread, fed through a bounded queue.
+
 Rows are tuples in :class:`~.canonical.FecLine` order; from COPY every value
 is text (or ``None``), which the writers accept.
 """
 
 import codecs
+import queue
 import re
+import threading
 
 from .exceptions import InvalidOptionError
 from .fec import FecWriter
@@ -156,3 +161,106 @@ def write_fec_from_copy(
     writer.write_lines(opening)
     copy_rows(copy_expert, copy_sql, writer.write_line, encoding)
     return writer.close()
+
+
+class _PipeReader:
+    """The reading end of a :class:`BackgroundConsumer`: a binary file object."""
+
+    def __init__(self, chunks):
+        self._chunks = chunks
+        self._closed = False
+
+    def readable(self):
+        return True
+
+    def read(self, size=-1):
+        """The next chunk written (whatever ``size``), ``b""`` at the end."""
+        if self._closed:
+            return b""
+        data = self._chunks.get()
+        if data is None:
+            self._closed = True
+            return b""
+        return data
+
+
+class BackgroundConsumer:
+    """Run ``function(source)`` in a thread while the bytes of ``source`` are
+    being written: the checks of a file run while the file is generated.
+
+    ``source`` is a binary file object whose ``read`` returns the chunks given
+    to :meth:`write`, in order, then ``b""`` once :meth:`close` is called.
+    At most ``max_chunks`` chunks wait in between (the writer blocks), so
+    memory stays bounded. Use as a context manager; :attr:`result` holds what
+    ``function`` returned, and an exception it raised is raised again by
+    ``close``. Writes after the consumer stopped early are dropped.
+    """
+
+    def __init__(self, function, max_chunks=8):
+        self._queue = queue.Queue(max_chunks)
+        self._function = function
+        self._error = None
+        self.result = None
+        self._thread = threading.Thread(
+            target=self._run, name="ledger_export_consumer", daemon=True
+        )
+
+    def _run(self):
+        try:
+            self.result = self._function(_PipeReader(self._queue))
+        except Exception as exc:  # pylint: disable=broad-except
+            # raised again by close(), in the writer's thread
+            self._error = exc
+        finally:
+            # unblock a writer waiting on a full queue
+            while not self._queue.empty():
+                self._queue.get_nowait()
+
+    def start(self):
+        self._thread.start()
+        return self
+
+    def write(self, data):  # pylint: disable=method-required-super
+        data = bytes(data)
+        while self._thread.is_alive():
+            try:
+                self._queue.put(data, timeout=0.5)
+                return len(data)
+            except queue.Full:
+                continue
+        return len(data)
+
+    def close(self):
+        """Signal the end of the data, wait for ``function`` and return its result."""
+        while self._thread.is_alive():
+            try:
+                self._queue.put(None, timeout=0.5)
+                break
+            except queue.Full:
+                continue
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self.result
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, exc_type, exc, traceback):
+        try:
+            self.close()
+        except Exception:
+            if exc_type is None:
+                raise
+
+
+class TeeFile:
+    """Binary file object writing every chunk to several file objects."""
+
+    def __init__(self, *targets):
+        self.targets = targets
+
+    def write(self, data):  # pylint: disable=method-required-super
+        for target in self.targets:
+            target.write(data)
+        return len(data)

@@ -23,7 +23,10 @@ class LedgerExportWizard(models.TransientModel):
     _description = "Ledger Export Wizard"
 
     company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company
+        "res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        domain=lambda self: [("id", "in", self.env.companies.ids)],
     )
     export_format = fields.Selection(
         selection=lambda self: self.env["ledger.export"]
