@@ -1,6 +1,9 @@
 # Copyright 2026 Facturo
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import operator
 from collections import defaultdict
+
+from psycopg2 import errors
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -9,6 +12,22 @@ from odoo.tools import SQL
 
 # runs with at most this many customers are billed at once from the button
 SYNCHRONOUS_CUSTOMERS = 20
+
+# cron jobs working off running bill runs side by side (one job runs in one
+# cron worker at a time, so parallel workers need a job each)
+PROCESSING_CRONS = (
+    "consolidated_invoice.ir_cron_bill_run_process",
+    "consolidated_invoice.ir_cron_bill_run_process_second",
+)
+
+COMPARISONS = {
+    "=": operator.eq,
+    "!=": operator.ne,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "<": operator.lt,
+    "<=": operator.le,
+}
 
 
 class BillRun(models.Model):
@@ -68,14 +87,18 @@ class BillRun(models.Model):
     customer_ids = fields.One2many(
         "bill.run.customer", "run_id", string="Customer lines"
     )
-    customer_count = fields.Integer(compute="_compute_counts", store=True)
-    pending_count = fields.Integer(compute="_compute_counts", store=True)
-    done_count = fields.Integer(compute="_compute_counts", store=True)
-    error_count = fields.Integer(compute="_compute_counts", store=True)
-    carried_count = fields.Integer(compute="_compute_counts", store=True)
-    invoice_count = fields.Integer(compute="_compute_counts", store=True)
-    amount_untaxed = fields.Monetary(compute="_compute_counts", store=True)
-    progress = fields.Float(compute="_compute_counts", store=True)
+    # computed from the customer lines on every read, never stored: workers
+    # billing the same run at once then only write their own customer lines
+    customer_count = fields.Integer(compute="_compute_counts")
+    pending_count = fields.Integer(compute="_compute_counts")
+    done_count = fields.Integer(compute="_compute_counts")
+    error_count = fields.Integer(
+        compute="_compute_counts", search="_search_error_count"
+    )
+    carried_count = fields.Integer(compute="_compute_counts")
+    invoice_count = fields.Integer(compute="_compute_counts")
+    amount_untaxed = fields.Monetary(compute="_compute_counts")
+    progress = fields.Float(compute="_compute_counts")
 
     @api.depends(
         "customer_ids.state",
@@ -83,18 +106,52 @@ class BillRun(models.Model):
         "customer_ids.amount_untaxed",
     )
     def _compute_counts(self):
+        runs = self.filtered("id")
+        counts = defaultdict(lambda: defaultdict(int))
+        totals = defaultdict(lambda: [0, 0.0])
+        if runs:
+            self.env["bill.run.customer"].flush_model(
+                ["run_id", "state", "invoice_ids"]
+            )
+            rows = self.env["bill.run.customer"]._read_group(
+                [("run_id", "in", runs.ids)],
+                ["run_id", "state"],
+                ["__count", "invoice_count:sum", "amount_untaxed:sum"],
+            )
+            for run, state, count, invoices, amount in rows:
+                counts[run.id][state] += count
+                totals[run.id][0] += invoices
+                totals[run.id][1] += amount
         for run in self:
-            customers = run.customer_ids
-            states = customers.mapped("state")
-            run.customer_count = len(customers)
-            run.pending_count = states.count("pending")
-            run.done_count = states.count("done")
-            run.error_count = states.count("error")
-            run.carried_count = states.count("carried_over")
-            run.invoice_count = sum(customers.mapped("invoice_count"))
-            run.amount_untaxed = sum(customers.mapped("amount_untaxed"))
-            finished = len(customers) - run.pending_count
-            run.progress = 100.0 * finished / len(customers) if customers else 0.0
+            states = counts[run.id] if run.id else defaultdict(int)
+            if not run.id:
+                for customer in run.customer_ids:
+                    states[customer.state] += 1
+            total = sum(states.values())
+            run.customer_count = total
+            run.pending_count = states["pending"]
+            run.done_count = states["done"]
+            run.error_count = states["error"]
+            run.carried_count = states["carried_over"]
+            run.invoice_count = totals[run.id][0]
+            run.amount_untaxed = totals[run.id][1]
+            finished = total - states["pending"]
+            run.progress = 100.0 * finished / total if total else 0.0
+
+    def _search_error_count(self, operator, value):
+        compare = COMPARISONS.get(operator)
+        if compare is None or not isinstance(value, int):
+            return NotImplemented
+        counts = dict(
+            (run.id, count)
+            for run, count in self.env["bill.run.customer"]._read_group(
+                [("state", "=", "error")], ["run_id"], ["__count"]
+            )
+        )
+        ids = [run_id for run_id, count in counts.items() if compare(count, value)]
+        if compare(0, value):
+            return ["|", ("id", "in", ids), ("id", "not in", list(counts))]
+        return [("id", "in", ids)]
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -148,7 +205,7 @@ class BillRun(models.Model):
             else:
                 background = True
         if background:
-            self.env.ref("consolidated_invoice.ir_cron_bill_run_process")._trigger()
+            self._trigger_processing()
         return True
 
     def action_resume(self):
@@ -159,7 +216,7 @@ class BillRun(models.Model):
         self.customer_ids.filtered(lambda c: c.state == "error").write(
             {"state": "pending", "message": False}
         )
-        self.env.ref("consolidated_invoice.ir_cron_bill_run_process")._trigger()
+        self._trigger_processing()
         return True
 
     def action_view_invoices(self):
@@ -243,15 +300,17 @@ class BillRun(models.Model):
             ]
         self.state = "running"
 
-    def _claim_pending(self, limit):
+    def _claim_pending(self, limit, skip=()):
         """Pending customer lines nobody else is working on, locked until the
-        next commit."""
+        next commit (``skip``: lines this transaction leaves to the next)."""
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
                 "SELECT id FROM bill_run_customer WHERE run_id = %s "
-                "AND state = 'pending' ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED",
+                "AND state = 'pending' AND id != ALL(%s) ORDER BY id LIMIT %s "
+                "FOR UPDATE SKIP LOCKED",
                 self.id,
+                list(skip),
                 limit,
             )
         )
@@ -259,31 +318,67 @@ class BillRun(models.Model):
             r[0] for r in self.env.cr.fetchall()
         )
 
-    def _process(self, batch_size=20, commit=True):
+    def _process(self, batch_size=50, commit=True):
         """Bill the pending customers in chunks, each committed (with the cron's
-        progress) unless ``commit`` is False, then conclude."""
+        progress) unless ``commit`` is False, then conclude. When the cron's
+        time is up, or customers must be retried in a new transaction that
+        ``commit`` False cannot give, the cron is triggered to go on."""
         self.ensure_one()
         cron = self.env["ir.cron"]
+        retry = set()
         while True:
-            customers = self._claim_pending(batch_size)
+            customers = self._claim_pending(batch_size, skip=retry)
             if not customers:
                 break
-            customers._bill_batch()
+            retry.update(customers._bill_batch().ids)
             self.env.flush_all()
             if commit:
-                cron._commit_progress(len(customers), remaining=self.pending_count)
+                time_left = cron._commit_progress(
+                    len(customers), remaining=self.pending_count
+                )
+                if time_left <= 0:
+                    self._trigger_processing()
+                    return
+                retry.clear()
+        if retry:
+            self._trigger_processing()
+            return
         self._conclude()
 
+    def _trigger_processing(self):
+        """Wake the processing crons up: with Odoo's cron workers (two by
+        default), a large run is billed by several workers at once."""
+        for xmlid in PROCESSING_CRONS:
+            cron = self.env.ref(xmlid, raise_if_not_found=False)
+            if cron:
+                cron._trigger()
+
     def _conclude(self):
+        """Done, failed or partly failed once no customer is pending. Two
+        workers finishing the same run at once both get here: the one that
+        cannot update the run leaves it to the other."""
         self.ensure_one()
-        if self.pending_count:
+        if self.pending_count or self.state != "running":
             return
         if not self.error_count:
-            self.state = "done"
+            state = "done"
         elif self.error_count == self.customer_count:
-            self.state = "failed"
+            state = "failed"
         else:
-            self.state = "partly_failed"
+            state = "partly_failed"
+        try:
+            with self.env.cr.savepoint():
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM bill_run WHERE id = %s FOR NO KEY UPDATE "
+                        "NOWAIT",
+                        self.id,
+                    )
+                )
+                self.state = state
+                self.env.flush_all()
+        except (errors.LockNotAvailable, errors.SerializationFailure):
+            self.invalidate_recordset(["state"])
 
     @api.model
     def _cron_process(self):

@@ -87,16 +87,21 @@ class BillRunCustomer(models.Model):
     def _bill_batch(self):
         """Bill these customers of one run in one batch (one ``create`` of all
         their invoices); if that fails, bill them one by one so that a failing
-        customer is recorded alone."""
+        customer is recorded alone. Returns the customers left pending because
+        a concurrent transaction changed their data after this one started:
+        they are retried in the next transaction."""
         if len(self) > 1:
             try:
                 with self.env.cr.savepoint():
                     self._bill_together()
-                return
+                return self.browse()
             except Exception:  # pylint: disable=broad-except
                 _logger.info("Bill run batch failed, billing customer by customer")
+        retry = self.browse()
         for customer in self:
-            customer._bill()
+            if not customer._bill():
+                retry |= customer
+        return retry
 
     def _bill_together(self):
         run = self.run_id
@@ -117,13 +122,15 @@ class BillRunCustomer(models.Model):
             partner = Partner.browse(invoice["values"]["partner_id"])
             invoices_of[partner.commercial_partner_id].append(invoice)
         moves_of = moves.grouped("commercial_partner_id")
+        to_send = moves.browse()
         for customer in self:
             partner = customer.partner_id
-            customer._record_result(
+            to_send |= customer._record_result(
                 invoices_of[partner],
                 moves_of.get(partner, self.env["account.move"]),
                 contracts_of[customer],
             )
+        self._send(to_send)
 
     def _post_invoices(self, contract):
         """Whether the contract's invoices are posted: its consolidation policy
@@ -134,6 +141,7 @@ class BillRunCustomer(models.Model):
         return bool(contract.company_id.recurring_auto_post)
 
     def _record_result(self, invoices, moves, contracts):
+        """Write what billing the customer gave; returns the invoices to send."""
         carried = [inv for inv in invoices if inv.get("carried_over")]
         if moves:
             state = "done"
@@ -158,12 +166,15 @@ class BillRunCustomer(models.Model):
         )
         policy = contracts[:1]._consolidation_policy() if contracts else False
         if moves and policy and policy.auto_send and policy.auto_post:
-            self._send(moves)
+            return moves.filtered(lambda move: move.state == "posted")
+        return moves.browse()
 
     def _bill(self):
         """Invoice the customer's due contracts at the run date; a failure is
         recorded on this line (and on the contracts) and the run goes on. A
-        customer billed meanwhile by a concurrent run is left to it."""
+        customer billed meanwhile by a concurrent run is left to it. Returns
+        False when the customer must be retried in a new transaction (its data
+        changed since this one started), True otherwise."""
         self.ensure_one()
         run = self.run_id
         service = self.env["recurring.invoicing"].with_company(run.company_id)
@@ -179,14 +190,22 @@ class BillRunCustomer(models.Model):
                 moves = service._create_invoices(
                     contracts, run.date, post, invoices=invoices
                 )
-        except (errors.UniqueViolation, errors.SerializationFailure):
+        except errors.UniqueViolation:
+            # the period ledger: another transaction billed these periods first
             self.write(
                 {
                     "state": "nothing",
                     "message": self.env._("Billed meanwhile by a concurrent run."),
                 }
             )
-            return
+            return True
+        except (errors.SerializationFailure, errors.LockNotAvailable):
+            _logger.info(
+                "Bill run %s: %s changed concurrently, retried in the next transaction",
+                run.name,
+                self.partner_id.name,
+            )
+            return False
         except Exception as error:  # pylint: disable=broad-except
             _logger.warning(
                 "Bill run %s: %s failed: %s", run.name, self.partner_id.name, error
@@ -194,11 +213,17 @@ class BillRunCustomer(models.Model):
             self.write({"state": "error", "message": str(error)})
             for contract in contracts:
                 contract._record_invoicing_error(error)
-            return
-        self._record_result(invoices, moves, contracts)
+            return True
+        self._send(self._record_result(invoices, moves, contracts))
+        return True
 
     def _send(self, moves):
-        """Email posted invoices with Odoo's sending service."""
-        self.env["account.move.send"]._generate_and_send_invoices(
-            moves, from_cron=True, allow_raising=False, sending_methods={"email"}
-        )
+        """Email posted invoices with Odoo's sending service, in the billing
+        transaction: the documents of the whole batch are rendered at once and
+        the emails queued, so they leave with the commit of their invoices or
+        not at all (a killed worker's batch is billed and sent again on
+        resume). A sending error is logged on the invoice, never raised."""
+        if moves:
+            self.env["account.move.send"]._generate_and_send_invoices(
+                moves, allow_raising=False, sending_methods={"email"}
+            )

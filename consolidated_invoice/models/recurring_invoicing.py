@@ -317,7 +317,7 @@ class RecurringInvoicing(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _cron_create_invoices(self, batch_size=200):
+    def _cron_create_invoices(self, batch_size=50):
         """The daily bill run of each company, for everything due today."""
         today = fields.Date.context_today(self)
         BillRun = self.env["bill.run"]
@@ -335,5 +335,10 @@ class RecurringInvoicing(models.AbstractModel):
             ) or BillRun.create(
                 {"company_id": company.id, "date": today, "automatic": True}
             )
-            run.with_company(company)._start()
-            run.with_company(company)._process(batch_size=batch_size)
+            run = run.with_company(company)
+            run._start()
+            # committed at once, so that the processing crons bill the run's
+            # customers beside this worker (claims skip what another holds)
+            run._trigger_processing()
+            self.env["ir.cron"]._commit_progress(0)
+            run._process(batch_size=batch_size)
