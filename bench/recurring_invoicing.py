@@ -49,6 +49,7 @@ def ensure_base(conn, odoo_path, odoo_python, role, engine):
         raise SystemExit(
             "bench: installing the bench database failed\n" + result.stdout[-3000:]
         )
+    return base
 
 
 def config_file(odoo_path, role):

@@ -6,15 +6,24 @@ Usage (normally through bench/recurring_invoicing.py):
 Creates N contracts of 3 lines over N/3 customers, all due today, commits,
 then runs the invoicing cron of ENGINE ("ours": recurring_billing, "oca": OCA
 contract 19.0) and posts the invoices. Prints one JSON line of figures.
+With BENCH_PROFILE=FILE, our cron runs under cProfile and its stats are
+written to FILE (the timings then include the profiler's overhead).
+With BENCH_WORKERS=K (engine "consolidated"), K-1 more Odoo processes work
+off the bill run beside the daily cron, as the processing crons do with
+several cron workers; figures are then wall-clock over all of them.
 """
 
+import cProfile
 import json
 import os
 import resource
+import subprocess
+import sys
 import time
 
 from odoo import fields, sql_db
 from odoo.fields import Command
+from odoo.tools import config
 
 
 def queries():
@@ -102,6 +111,80 @@ def setup_oca(env, n, start):
     )
 
 
+# What a second cron worker does: wait for the daily run to be running, then
+# work off running bill runs (the processing cron's method). Runs in its own
+# ``odoo-bin shell``; prints one JSON line.
+HELPER = """
+import json, resource, time
+from odoo import sql_db
+move_class = type(env["account.move"])
+posting = {"time": 0.0, "queries": 0}
+real_post = move_class.action_post
+def action_post(self):
+    q0, t0 = sql_db.sql_counter, time.perf_counter()
+    try:
+        return real_post(self)
+    finally:
+        posting["time"] += time.perf_counter() - t0
+        posting["queries"] += sql_db.sql_counter - q0
+move_class.action_post = action_post
+deadline = time.monotonic() + 900
+while time.monotonic() < deadline:
+    env.cr.rollback()
+    if env["bill.run"].search_count([("state", "=", "running")]):
+        break
+    time.sleep(0.05)
+q0 = sql_db.sql_counter
+env["bill.run"]._cron_process()
+print(json.dumps({
+    "queries": sql_db.sql_counter - q0,
+    "post_queries": posting["queries"],
+    "post_s": posting["time"],
+    "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+}), flush=True)
+"""
+
+
+def start_helpers(env, count):
+    """``count`` more Odoo processes on this database, each waiting for the
+    bill run (started before the bench data is made, to be ready in time)."""
+    command = [
+        sys.executable,
+        sys.argv[0],
+        "shell",
+        "--no-http",
+        "-c",
+        config.rcfile,
+        "-d",
+        env.cr.dbname,
+    ]
+    helpers = []
+    for _i in range(count):
+        proc = subprocess.Popen(
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        proc.stdin.write(HELPER)
+        proc.stdin.close()
+        helpers.append(proc)
+    return helpers
+
+
+def finish_helpers(helpers):
+    results = []
+    for proc in helpers:
+        out = proc.stdout.read()
+        proc.wait(timeout=900)
+        lines = [line for line in out.splitlines() if line.startswith("{")]
+        if not lines:
+            raise SystemExit("bench: a helper worker printed nothing")
+        results.append(json.loads(lines[-1]))
+    return results
+
+
 POSTING = {"time": 0.0, "queries": 0}
 
 
@@ -126,7 +209,13 @@ def run_cron(env):
     move_class.action_post = measured_post(move_class.action_post)
     before = {m.id for m in env["account.move"].search([])}
     q0, t0 = queries(), time.perf_counter()
-    env["recurring.invoicing"]._cron_create_invoices()
+    profile_path = os.environ.get("BENCH_PROFILE")
+    if profile_path:
+        profiler = cProfile.Profile()
+        profiler.runcall(env["recurring.invoicing"]._cron_create_invoices)
+        profiler.dump_stats(profile_path)
+    else:
+        env["recurring.invoicing"]._cron_create_invoices()
     total_time, total_queries = time.perf_counter() - t0, queries() - q0
     moves = env["account.move"].search([("id", "not in", list(before))])
     return (
@@ -163,6 +252,8 @@ def post(env, moves, batch=200):
 
 def main(env, n, engine):
     cr = env.cr
+    workers = int(os.environ.get("BENCH_WORKERS", "1"))
+    helpers = start_helpers(env, workers - 1) if engine == "consolidated" else []
     start = fields.Date.context_today(env["res.users"]).replace(day=1)
     setup = {"ours": setup_ours, "consolidated": setup_consolidated, "oca": setup_oca}[
         engine
@@ -171,17 +262,31 @@ def main(env, n, engine):
     cr.commit()
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     run = {"ours": run_ours, "consolidated": run_cron, "oca": run_oca}[engine]
+    wall0 = time.perf_counter()
     moves, create_time, create_queries = run(env)
     if engine != "oca":
         post_time, post_queries = POSTING["time"], POSTING["queries"]
     else:
         post_time, post_queries = post(env, moves)
-    invoices = len(moves)
     total = create_time + post_time
+    peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if helpers:
+        # wall clock over all workers; queries and memory of each process
+        for result in finish_helpers(helpers):
+            create_queries += result["queries"] - result["post_queries"]
+            post_queries += result["post_queries"]
+            peak_rss = max(peak_rss, result["peak_rss_mb"])
+        total = time.perf_counter() - wall0
+        post_time = POSTING["time"]
+        create_time = total - post_time
+        cr.rollback()
+        moves = env["bill.run.customer"].search([]).invoice_ids
+    invoices = len(moves)
     print(
         json.dumps(
             {
-                "engine": engine,
+                "engine": engine if workers == 1 else f"{engine} x{workers}",
+                "workers": workers,
                 "contracts": n,
                 "invoices": invoices,
                 "lines": len(moves.invoice_line_ids),
@@ -195,9 +300,7 @@ def main(env, n, engine):
                 "queries_per_invoice_total": round(
                     (create_queries + post_queries) / max(invoices, 1), 1
                 ),
-                "peak_rss_mb": round(
-                    resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-                ),
+                "peak_rss_mb": round(peak_rss),
                 "rss_before_run_mb": round(rss_before / 1024),
             }
         ),

@@ -252,7 +252,7 @@ def ensure_template(conn, odoo_path, odoo_python, role, deps):
         "--skip-auto-install",
     )
     LOG_DIR.mkdir(exist_ok=True)
-    log = LOG_DIR / "template.log"
+    log = LOG_DIR / f"{name}.log"
     with log.open("w") as out:
         proc = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT, check=False)
     if proc.returncode:
@@ -325,7 +325,10 @@ class LogCheck:
 def run_tests(conn, odoo_path, odoo_python, role, template, addons):
     database = f"facturo_test_{os.getpid()}"
     copy_database(conn, template, database, role)
-    tags = ",".join(f"/{addon}" for addon in addons)
+    # LAYER2_TEST_TAGS narrows the run while developing (Odoo's --test-tags)
+    tags = os.environ.get("LAYER2_TEST_TAGS") or ",".join(
+        f"/{addon}" for addon in addons
+    )
     cmd = odoo_command(
         odoo_path,
         odoo_python,
@@ -336,7 +339,7 @@ def run_tests(conn, odoo_path, odoo_python, role, template, addons):
         f"--test-tags={tags}",
     )
     LOG_DIR.mkdir(exist_ok=True)
-    log_path = LOG_DIR / "layer2.log"
+    log_path = LOG_DIR / os.environ.get("LAYER2_LOG", "layer2.log")
     check = LogCheck(addons)
     say(f"layer 2: installing {', '.join(addons)} in {database} (log: {log_path})")
     try:
