@@ -173,7 +173,7 @@ class _PipeReader:
     def readable(self):
         return True
 
-    def read(self, size=-1):
+    def read(self, size=-1):  # pylint: disable=method-required-super
         """The next chunk written (whatever ``size``), ``b""`` at the end."""
         if self._closed:
             return b""
