@@ -12,3 +12,4 @@ from . import account_tax
 from . import account_move_facturx
 from . import account_move_send
 from . import facturx_archive
+from . import ir_actions_report

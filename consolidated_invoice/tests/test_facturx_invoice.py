@@ -72,6 +72,13 @@ class TestFacturXInvoice(FacturXCommon):
         )
         # no BT-8 without the VAT-on-debits option
         self.assertFalse(root.xpath(".//ram:DueDateTypeCode", namespaces=NS))
+        # printing the issued invoice gives the document as issued
+        pdf, _report_type = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("account.account_invoices", invoice.ids)
+        )
+        self.assertEqual(pdf, invoice.invoice_pdf_report_id.raw)
 
     def test_credit_note_references_the_invoice(self):
         invoice = self._facturx_invoice()
