@@ -34,9 +34,19 @@ BASES = {
 
 
 def ensure_base(conn, odoo_path, odoo_python, role, engine):
-    base, addons = BASES[engine]
+    """The database with the engine's addons installed, built once per version
+    of their files (older versions are dropped)."""
+    prefix, addons = BASES[engine]
+    base = f"{prefix}_{layer2.source_key(addons)}"
     if layer2.database_exists(conn, base):
         return base
+    with conn.cursor() as cr:
+        cr.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE %s",
+            [prefix + "%"],
+        )
+        for (stale,) in cr.fetchall():
+            layer2.drop_database(conn, stale)
     deps = layer2.dependencies(["recurring_billing"])
     template = layer2.ensure_template(conn, odoo_path, odoo_python, role, deps)
     layer2.copy_database(conn, template, base, role)

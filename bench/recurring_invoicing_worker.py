@@ -262,8 +262,9 @@ def main(env, n, engine):
     cr.commit()
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     run = {"ours": run_ours, "consolidated": run_cron, "oca": run_oca}[engine]
-    wall0 = time.perf_counter()
+    wall0, cpu0 = time.perf_counter(), time.process_time()
     moves, create_time, create_queries = run(env)
+    cpu_time = time.process_time() - cpu0
     if engine != "oca":
         post_time, post_queries = POSTING["time"], POSTING["queries"]
     else:
@@ -300,6 +301,7 @@ def main(env, n, engine):
                 "queries_per_invoice_total": round(
                     (create_queries + post_queries) / max(invoices, 1), 1
                 ),
+                "cpu_s_main_process": round(cpu_time, 2),
                 "peak_rss_mb": round(peak_rss),
                 "rss_before_run_mb": round(rss_before / 1024),
             }

@@ -193,6 +193,21 @@ def with_local_dependencies(addons):
     return sorted(selected)
 
 
+def source_key(addons):
+    """A short hash of the files of the repository's addons among ``addons``
+    (and of those they depend on): a database built from other files is
+    stale. Benchmarks name the databases they keep after it."""
+    digest = hashlib.sha256()
+    for addon in with_local_dependencies(
+        [a for a in addons if (ROOT / a / "__manifest__.py").is_file()]
+    ):
+        for path in sorted((ROOT / addon).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(ROOT)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
 def dependencies(addons):
     deps = set()
     for addon in addons:
