@@ -5,7 +5,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-SUITE = "recurring_billing,consolidated_invoice,dunning_levels"
+SUITE = "recurring_billing,consolidated_invoice,dunning_levels,ledger_export"
 
 
 def compose():
