@@ -154,6 +154,14 @@ class LedgerExport(models.Model):
     )
     error_message = fields.Text(readonly=True)
     attachment_id = fields.Many2one("ir.attachment", string="File", readonly=True)
+    description_attachment_id = fields.Many2one(
+        "ir.attachment",
+        string="Description",
+        readonly=True,
+        help="The written description of the FEC (LPF art. A47 A-1 II): "
+        "structure, encoding, journals, numbering gaps and check results.",
+    )
+    journal_summary = fields.Text(readonly=True)
     file_name = fields.Char(readonly=True)
     file_size = fields.Integer(string="Size (bytes)", readonly=True)
     sha256 = fields.Char(string="SHA-256", readonly=True)
@@ -266,6 +274,16 @@ class LedgerExport(models.Model):
         return {
             "type": "ir.actions.act_url",
             "url": f"/web/content/{self.attachment_id.id}?download=true",
+            "target": "self",
+        }
+
+    def action_download_description(self):
+        self.ensure_one()
+        if not self.description_attachment_id:
+            raise UserError(self.env._("This export has no description."))
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{self.description_attachment_id.id}?download=true",
             "target": "self",
         }
 
@@ -413,6 +431,8 @@ class LedgerExport(models.Model):
             duration=time.monotonic() - clock,
         )
         self.write(values)
+        if self.export_format == "fec":
+            self.description_attachment_id = self._attach_description()
         _logger.info(
             "Ledger export %s: %s lines in %.1f s (started %s)",
             self.id,
@@ -536,7 +556,21 @@ class LedgerExport(models.Model):
             for sequence in report.sequences
             if sequence.gaps
         ]
+        journals = [
+            self.env._(
+                "%(code)s %(label)s: %(entries)s entries, %(lines)s lines, "
+                "debit %(debit)s, credit %(credit)s",
+                code=journal.code,
+                label=journal.label,
+                entries=journal.entries,
+                lines=journal.lines,
+                debit=journal.debit,
+                credit=journal.credit,
+            )
+            for _code, journal in sorted(report.journals.items())
+        ]
         return {
+            "journal_summary": "\n".join(journals) or False,
             "check_state": state,
             "check_error_count": report.error_count,
             "check_warning_count": report.warning_count,
@@ -546,6 +580,120 @@ class LedgerExport(models.Model):
             "total_debit": report.total_debit,
             "total_credit": report.total_credit,
         }
+
+    def _fec_field_descriptions(self):
+        """``(field name, what it holds)`` of the 18 FEC columns."""
+        descriptions = [
+            self.env._("journal code"),
+            self.env._("journal label"),
+            self.env._("entry number, continuous within each journal"),
+            self.env._("accounting date of the entry"),
+            self.env._("general ledger account number"),
+            self.env._("general ledger account label"),
+            self.env._("sub-ledger account (customer or vendor), blank if none"),
+            self.env._("sub-ledger account label, blank if none"),
+            self.env._("supporting document reference, '-' if none"),
+            self.env._("supporting document date (invoice date, else entry date)"),
+            self.env._("line label, '/' if none"),
+            self.env._("debit amount"),
+            self.env._("credit amount"),
+            self.env._("matching (lettering) code of a full reconciliation"),
+            self.env._("date the matching was recorded"),
+            self.env._("validation date (the accounting date)"),
+            self.env._("signed amount in foreign currency, blank if none"),
+            self.env._("foreign currency code, blank if none"),
+        ]
+        return list(zip(fec.FEC_COLUMNS, descriptions, strict=True))
+
+    def _description_text(self):
+        """The written description of the FEC file (A47 A-1 II), plain text."""
+        self.ensure_one()
+        separator = self.env._("tab") if self.separator == "tab" else "|"
+        encoding = dict(self._fields["encoding"]._description_selection(self.env))
+        parts = [
+            self.env._("Description of the FEC file %(name)s", name=self.file_name),
+            "",
+            self.env._(
+                "Company: %(company)s, SIREN %(siren)s",
+                company=self.company_id.name,
+                siren=self._company_siren(),
+            ),
+            self.env._(
+                "Period: %(start)s to %(end)s; %(kind)s",
+                start=self.date_from,
+                end=self.date_to,
+                kind=self.env._("official file, posted entries only")
+                if self.official
+                else self.env._("test file, draft entries included"),
+            ),
+            self.env._(
+                "Generated on %(date)s by %(user)s; SHA-256 %(sha)s; %(size)s bytes",
+                date=fields.Datetime.to_string(fields.Datetime.now()),
+                user=self.user_id.name,
+                sha=self.sha256,
+                size=self.file_size,
+            ),
+            "",
+            self.env._(
+                "Structure: flat text file of %(lines)s lines after the header line "
+                "(LPF art. A47 A-1, general case), %(count)s fields per line "
+                "separated by %(separator)s, lines ending CR LF, encoded in "
+                "%(encoding)s. Dates are written AAAAMMJJ; amounts in base 10 "
+                "with a comma decimal separator, zero-padded, the unused side of "
+                "Debit and Credit being zero. The opening entry (journal OUV) "
+                "comes first, then the entries in the order of their date.",
+                lines=self.line_count,
+                count=len(fec.FEC_COLUMNS),
+                separator=separator,
+                encoding=encoding.get(self.encoding, self.encoding),
+            ),
+            self.env._(
+                "%(transliterated)s characters the encoding lacks were "
+                "transliterated, %(replaced)s replaced by '?'.",
+                transliterated=self.transliterated_count,
+                replaced=self.replaced_count,
+            ),
+            "",
+            self.env._("Fields:"),
+            *(
+                f"{index:>2}. {name}: {text}"
+                for index, (name, text) in enumerate(
+                    self._fec_field_descriptions(), start=1
+                )
+            ),
+            "",
+            self.env._("Journals:"),
+            self.journal_summary or "-",
+            "",
+            self.env._("Numbering gaps (to be explained):"),
+            self.sequence_gaps or self.env._("none"),
+            "",
+            self.env._(
+                "Checks: %(errors)s errors, %(warnings)s warnings.",
+                errors=self.check_error_count,
+                warnings=self.check_warning_count,
+            ),
+            self.check_report or "",
+        ]
+        lines = [line for part in parts for line in part.split("\n")]
+        return "\r\n".join(lines).rstrip() + "\r\n"
+
+    def _attach_description(self):
+        stem = self.file_name.rsplit(".", 1)[0]
+        return (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": f"{stem}-description.txt",
+                    "res_model": self._name,
+                    "res_id": self.id,
+                    "type": "binary",
+                    "mimetype": "text/plain",
+                    "raw": self._description_text().encode("utf-8"),
+                }
+            )
+        )
 
     def _store_file(self, path, file_name, out):
         """Attach the written file without loading it in memory: it is copied

@@ -1,5 +1,6 @@
 # Copyright 2026 Facturo
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import base64
 import hashlib
 import io
 
@@ -40,6 +41,20 @@ class TestFecExport(LedgerExportCommon):
         self.assertEqual(export.file_size, len(content))
         self.assertEqual(export.sha256, hashlib.sha256(content).hexdigest())
         self.assertEqual(export.total_debit, export.total_credit)
+        # the written description of the file
+        description = base64.b64decode(export.description_attachment_id.datas)
+        text = description.decode("utf-8")
+        self.assertEqual(
+            export.description_attachment_id.name,
+            f"{SIREN}FEC20251231-description.txt",
+        )
+        self.assertIn(SIREN, text)
+        self.assertIn(export.sha256, text)
+        self.assertIn("18. Idevise:", text)
+        self.assertIn(f"{self.invoice_1.journal_id.code} ", export.journal_summary)
+        self.assertIn(export.journal_summary.replace("\n", "\r\n"), text)
+        action = export.with_user(self.exporter).action_download_description()
+        self.assertIn(str(export.description_attachment_id.id), action["url"])
 
     def test_fec_matches_the_spec_column_by_column(self):
         export, _action = self._export()
