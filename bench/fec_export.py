@@ -109,7 +109,7 @@ def main(sizes, anchor_max):
         try:
             setup = step(odoo_path, odoo_python, conf, database, "setup", n)
             print(json.dumps(setup), flush=True)
-            engines = ["ours"] + (["anchor"] if n <= anchor_max else [])
+            engines = ["ours", "ours_file"] + (["anchor"] if n <= anchor_max else [])
             for engine in engines:
                 row = step(odoo_path, odoo_python, conf, database, engine, n)
                 row["lines_per_s"] = round(row["lines"] / max(row["seconds"], 0.1))
@@ -127,13 +127,17 @@ def main(sizes, anchor_max):
     print()
     for n in sizes:
         found = {r["engine"]: r for r in rows if r["size"] == n}
-        ours, anchor = found.get("ledger_export"), found.get("l10n_fr_account")
-        if ours and anchor:
-            print(
-                f"N={n}: ledger_export {ours['seconds']} s, {ours['peak_rss_mb']} MB; "
-                f"l10n_fr_account {anchor['seconds']} s, {anchor['peak_rss_mb']} MB: "
-                f"x{anchor['seconds'] / max(ours['seconds'], 0.1):.2f} faster"
-            )
+        anchor = found.get("l10n_fr_account")
+        for name in ("ledger_export", "ledger_export (file only)"):
+            ours = found.get(name)
+            if ours and anchor:
+                print(
+                    f"N={n}: {name} {ours['seconds']} s, {ours['peak_rss_mb']} MB; "
+                    f"l10n_fr_account {anchor['seconds']} s, "
+                    f"{anchor['peak_rss_mb']} MB: "
+                    f"x{anchor['seconds'] / max(ours['seconds'], 0.1):.2f} faster, "
+                    f"x{anchor['peak_rss_mb'] / ours['peak_rss_mb']:.1f} less memory"
+                )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ credits), plus a 2024 entry carried forward, inserted with SQL from one
 ORM-built template entry (every stored column copied, amounts scaled, the
 receivable residuals kept), then committed.
 ours: ledger_export's FEC generation (extract, file, checks, attachment).
+ours_file: the same file alone, without the checks and the attachment.
 anchor: Odoo 19's l10n_fr_account FEC generator (``generate_fec``, its
 stream consumed into a file), on the same data.
 Prints one JSON line: seconds, peak RSS of this process, RSS before the run.
@@ -229,6 +230,40 @@ def run_ours(env):
     return row
 
 
+def run_ours_file(env):
+    """The file alone, as ``ledger.export._write_fec`` writes it, no checks."""
+    from odoo.addons.ledger_export.tools import fec, text  # noqa: PLC0415
+
+    env = bench_env(env)
+    export = env["ledger.export"].create(
+        {"date_from": "2025-01-01", "date_to": "2025-12-31", "official": True}
+    )
+    extract = env["ledger.export.extract"]
+    before = rss_mb()
+    start = time.monotonic()
+    lines = 0
+    with tempfile.TemporaryFile() as out:
+        writer = fec.FecWriter(out)
+        writer.write_header()
+        writer.write_lines(extract._opening_lines(export))
+        lines = writer.close().lines
+        transcoder = text.Transcoder("iso8859-15")
+        for batch in extract._iter_fec_batches(export, "|"):
+            out.write(transcoder.encode("\r\n".join(batch) + "\r\n"))
+            lines += len(batch)
+        size = out.tell()
+    seconds = time.monotonic() - start
+    env.cr.rollback()
+    return {
+        "engine": "ledger_export (file only)",
+        "lines": lines,
+        "seconds": round(seconds, 1),
+        "peak_rss_mb": peak_mb(),
+        "rss_before_mb": before,
+        "bytes": size,
+    }
+
+
 def run_anchor(env):
     env = bench_env(env)
     wizard = env["l10n_fr.fec.export.wizard"].create(
@@ -268,6 +303,8 @@ def main(env):
         row = setup(env, int(os.environ["BENCH_N"]))
     elif step == "ours":
         row = run_ours(env)
+    elif step == "ours_file":
+        row = run_ours_file(env)
     else:
         row = run_anchor(env)
     print(json.dumps(row), flush=True)

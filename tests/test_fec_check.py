@@ -584,3 +584,16 @@ def test_reader_refuses_text_streams():
         check(io.StringIO("JournalCode|JournalLib\r\n"))
     with pytest.raises(InvalidValueError, match="binary file object"):
         check(12)
+
+
+def test_amounts_parsed_once_are_still_checked_on_every_line():
+    """Amounts met before come from a cache: each line is still checked."""
+    records = [
+        rec("VT/2024/0001", debit="-5,00", credit="0,00"),
+        rec("VT/2024/0001", debit="0,00", credit="-5,00"),
+        rec("VT/2024/0002", debit="-5,00", credit="0,00"),
+        rec("VT/2024/0002", debit="0,00", credit="-5,00"),
+    ]
+    report = fec_check.check_fec(build(records), fiscal_year=YEAR)
+    assert report.counts["negative-amount"] == 4
+    assert report.total_debit == report.total_credit

@@ -134,6 +134,8 @@ _NUMBERED = re.compile(r"(.*?)(\d+)")
 # entry numbers without digits are remembered to detect reuse, up to this many
 MAX_UNNUMBERED = 100_000
 DATE_CACHE_SIZE = 4096
+# the amounts met first (zero, recurring prices) are parsed once
+AMOUNT_CACHE_SIZE = 256
 
 
 @dataclass(frozen=True)
@@ -323,6 +325,7 @@ class FecChecker:
         self.opening_journals = frozenset(opening_journals or ())
         self.max_findings = max_findings_per_code
         self._dates = {}
+        self._amounts = {}
         self._seen_regular = False
         self._last_date = None
         self._last_date_line = None
@@ -496,6 +499,13 @@ class FecChecker:
         """The amount (blank counts as zero); ``None`` when malformed."""
         if not text:
             return ZERO
+        amount = self._amounts.get(text)
+        if amount is not None:  # well-formed amounts met before (zero …)
+            if amount < 0 and not signed:
+                self.add(
+                    "negative-amount", f"{column} {text!r} is negative.", number, column
+                )
+            return amount
         match = _AMOUNT.fullmatch(text)
         if match is None:
             if re.fullmatch(r"[+-]?\d+\.\d*", text):
@@ -510,6 +520,8 @@ class FecChecker:
             return None
         sign, units, decimals = match.groups()
         amount = Decimal(f"{sign}{units}.{decimals or '0'}")
+        if len(self._amounts) < AMOUNT_CACHE_SIZE:
+            self._amounts[text] = amount
         if amount < 0 and not signed:
             self.add(
                 "negative-amount", f"{column} {text!r} is negative.", number, column
