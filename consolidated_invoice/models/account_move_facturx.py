@@ -242,6 +242,17 @@ class AccountMove(models.Model):
                     )
                 )
             buyer_vat_needed |= category in ("AE", "K")
+        intra_community = any(
+            line.tax_ids[:1]._facturx_category() == "K" for line in lines
+        )
+        if (
+            intra_community
+            and not self.delivery_date
+            and not any(lines.mapped("service_start_date"))
+        ):
+            problems.append(
+                self.env._("an intra-community supply needs its delivery date")
+            )
         if buyer_vat_needed and not self.commercial_partner_id.vat:
             problems.append(
                 self.env._(
@@ -384,11 +395,16 @@ class AccountMove(models.Model):
         buyer = self._facturx_party(self.partner_id)
         commercial = self.commercial_partner_id
         delivery = None
-        shipping = self.partner_shipping_id
-        if shipping and shipping != self.partner_id and shipping.street:
+        shipping = self.partner_shipping_id or self.partner_id
+        elsewhere = shipping != self.partner_id and bool(shipping.street)
+        intra_community = any(
+            line.tax_ids[:1]._facturx_category() == "K" for line in lines
+        )
+        if elsewhere or intra_community or self.delivery_date:
+            with_address = elsewhere or intra_community
             delivery = Delivery(
-                address=self._facturx_address(shipping),
-                party_name=shipping.name or "",
+                address=self._facturx_address(shipping) if with_address else None,
+                party_name=(shipping.name or "") if with_address else "",
                 delivery_date=self.delivery_date or None,
             )
         bank = self.partner_bank_id
