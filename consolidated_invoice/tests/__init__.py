@@ -5,3 +5,4 @@ from . import test_bill_run_concurrency
 from . import test_invoice_presentation
 from . import test_facturx_invoice
 from . import test_facturx_archive
+from . import test_facturx_mapping
