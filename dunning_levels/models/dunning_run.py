@@ -155,6 +155,7 @@ class DunningRun(models.Model):
             self.env["dunning.run.customer"]._create_from_results(
                 self, results, preview=True
             )
+            self._release_cache()
         self.state = "preview"
 
     def _start(self):
@@ -199,6 +200,7 @@ class DunningRun(models.Model):
             customers._send_all()
             self.env["dunning.customer"]._refresh(self, results, customers)
             remaining -= len(batch)
+            self._release_cache()
             if Cron._commit_progress(len(batch), remaining=remaining) <= 0:
                 _logger.info("Dunning run %s: time is up, resumes later", self.name)
                 return False
@@ -206,6 +208,13 @@ class DunningRun(models.Model):
         self.invalidate_recordset(["sent_count", "skipped_count", "error_count"])
         Cron._commit_progress(0, remaining=0)
         return True
+
+    def _release_cache(self):
+        """Write the batch and empty the cache: without it, every batch would
+        carry the records of all the previous ones (memory and time grow
+        with the square of the number of customers)."""
+        self.env.flush_all()
+        self.env.invalidate_all()
 
     @api.model
     def _cron_run(self):

@@ -131,7 +131,16 @@ class DunningRunCustomer(models.Model):
             vals = self._prepare_values(run, partner, result, preview, currencies)
             if vals:
                 values.append(vals)
-        return self.create(values)
+        lines = [vals.pop("lines", []) for vals in values]
+        customers = self.create(values)
+        self.env["dunning.run.line"]._insert(
+            [
+                dict(line, run_customer_id=customer.id)
+                for customer, customer_lines in zip(customers, lines, strict=True)
+                for line in customer_lines
+            ]
+        )
+        return customers
 
     @api.model
     def _prepare_values(self, run, partner, result, preview, currencies):
@@ -203,7 +212,7 @@ class DunningRunCustomer(models.Model):
                 "recipient_id": partner._dunning_recipient().id,
                 "explanation": "\n".join(evaluation.notes),
                 "days_late": evaluation.driving_days_late,
-                "line_ids": [Command.create(line) for line in lines],
+                "lines": lines,
             }
         )
 

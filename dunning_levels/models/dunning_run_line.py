@@ -1,6 +1,25 @@
 # Copyright 2026 Facturo
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+INSERTED = (
+    "run_customer_id",
+    "move_id",
+    "kind",
+    "name",
+    "invoice_date",
+    "due_date",
+    "days_late",
+    "currency_id",
+    "residual",
+    "disputed_amount",
+    "amount_due",
+    "penalty",
+    "indemnity",
+    "level_sequence",
+    "new_action",
+)
 
 
 class DunningRunLine(models.Model):
@@ -41,3 +60,36 @@ class DunningRunLine(models.Model):
     new_action = fields.Boolean(
         help="This invoice receives the level of the reminder for the first time."
     )
+
+    @api.model
+    def _insert(self, rows):
+        """Insert the lines of a batch of reminders in one query.
+
+        A reminder lists every open item of the customer: a run writes five
+        or more lines per customer, and the ORM's ``create`` (currency
+        rounding of each amount, cache updates) would cost more than the
+        evaluation itself. The amounts come already rounded from the engine;
+        nothing computes on these rows.
+        """
+        if not rows:
+            return
+        self.check_access("create")
+        self.env.execute_query(
+            SQL(
+                "INSERT INTO dunning_run_line (%s, create_uid, write_uid, "
+                "create_date, write_date) VALUES %s",
+                SQL(", ").join(SQL.identifier(name) for name in INSERTED),
+                SQL(", ").join(
+                    SQL(
+                        "(%s, %s, %s, now() AT TIME ZONE 'UTC', "
+                        "now() AT TIME ZONE 'UTC')",
+                        SQL(", ".join(["%s"] * len(INSERTED)), *map(row.get, INSERTED)),
+                        self.env.uid,
+                        self.env.uid,
+                    )
+                    for row in rows
+                ),
+            )
+        )
+        self.invalidate_model()
+        self.env["dunning.run.customer"].invalidate_model(["line_ids"])
