@@ -134,6 +134,13 @@ class LedgerExport(models.Model):
         default="%d/%m/%Y",
         help="A strftime format, e.g. %d/%m/%Y or %Y-%m-%d.",
     )
+    lock_period = fields.Boolean(
+        string="Lock the Period",
+        readonly=True,
+        help="Once the official FEC is generated and its checks pass, set the "
+        "company's global lock date to the end date (as Odoo's own FEC export "
+        "does without asking).",
+    )
     only_not_exported = fields.Boolean(
         string="Only Entries Not Yet Exported",
         readonly=True,
@@ -398,6 +405,7 @@ class LedgerExport(models.Model):
         self.ensure_one()
         if self.state not in ("draft", "queued"):
             raise UserError(self.env._("This export has already been generated."))
+        self._check_lock_rights()
         start = fields.Datetime.now()
         clock = time.monotonic()
         extract = self.env["ledger.export.extract"].with_company(self.company_id)
@@ -433,6 +441,8 @@ class LedgerExport(models.Model):
         self.write(values)
         if self.export_format == "fec":
             self.description_attachment_id = self._attach_description()
+            if self.lock_period and self.official:
+                self._lock_period()
         _logger.info(
             "Ledger export %s: %s lines in %.1f s (started %s)",
             self.id,
@@ -441,6 +451,40 @@ class LedgerExport(models.Model):
             start,
         )
         return True
+
+    def _check_lock_rights(self):
+        if (
+            self.lock_period
+            and self.official
+            and self.export_format == "fec"
+            and not self.env.user.has_group("account.group_account_manager")
+        ):
+            raise UserError(
+                self.env._(
+                    "Only an accounting administrator can lock the period: "
+                    "export without locking it, or ask one."
+                )
+            )
+
+    def _lock_period(self):
+        """Set the global lock date to the end date, unless the checks failed."""
+        company = self.company_id
+        if self.check_state == "failed":
+            self.message_post(
+                body=self.env._(
+                    "The period is not locked: the checks of the file failed."
+                )
+            )
+            return
+        if (
+            company.fiscalyear_lock_date
+            and company.fiscalyear_lock_date >= self.date_to
+        ):
+            return
+        company.fiscalyear_lock_date = self.date_to
+        self.message_post(
+            body=self.env._("Entries are locked up to %(date)s.", date=self.date_to)
+        )
 
     def _write_file(self, out, extract):
         """Stream the canonical extract into ``out`` in the chosen format;

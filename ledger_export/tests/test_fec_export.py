@@ -276,6 +276,23 @@ class TestFecExport(LedgerExportCommon):
             self.assertEqual(self._content(export), out.getvalue(), values)
         self.assertIn(b"|PO 42 x|", self._content(export))
 
+    def test_lock_the_period_on_request(self):
+        self.assertFalse(self.env.company.fiscalyear_lock_date)
+        # an exporter who is not an accounting administrator cannot lock
+        with self.assertRaisesRegex(UserError, "administrator"):
+            self._export(lock_period=True)
+        self.draft_invoice.unlink()
+        manager = self.env.user
+        self.assertTrue(manager.has_group("account.group_account_manager"))
+        manager.group_ids += self.env.ref("ledger_export.group_ledger_export_user")
+        export, _action = self._export(user=manager, lock_period=True)
+        self.assertEqual(export.check_error_count, 0, export.check_report)
+        self.assertEqual(str(self.env.company.fiscalyear_lock_date), "2025-12-31")
+        # without the option nothing is locked
+        self.env.company.fiscalyear_lock_date = False
+        self._export(user=manager)
+        self.assertFalse(self.env.company.fiscalyear_lock_date)
+
     def test_download(self):
         export, _action = self._export()
         action = export.with_user(self.exporter).action_download()

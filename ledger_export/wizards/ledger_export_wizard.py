@@ -15,6 +15,7 @@ EXPORT_FIELDS = (
     "csv_decimal_separator",
     "csv_date_format",
     "only_not_exported",
+    "lock_period",
 )
 
 
@@ -100,6 +101,11 @@ class LedgerExportWizard(models.TransientModel):
         string="Date Format", required=True, default="%d/%m/%Y"
     )
     only_not_exported = fields.Boolean(string="Only Entries Not Yet Exported")
+    lock_period = fields.Boolean(
+        string="Lock the Period",
+        help="Once the official FEC is generated and its checks pass, set the "
+        "company's global lock date to the end date.",
+    )
 
     @api.depends("period_mode", "fiscal_year", "company_id")
     def _compute_dates(self):
