@@ -32,21 +32,31 @@ ADDONS = ["consolidated_invoice", "account_edi_ubl_cii"]
 
 
 def ensure_base(conn, odoo_path, odoo_python, role):
-    if layer2.database_exists(conn, BASE):
-        return BASE
+    """The database with ADDONS installed, built once per version of the
+    addons' files (older versions are dropped)."""
+    base = f"{BASE}_{layer2.source_key(ADDONS)}"
+    if layer2.database_exists(conn, base):
+        return base
+    with conn.cursor() as cr:
+        cr.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE %s", [BASE + "%"]
+        )
+        stale = [name for (name,) in cr.fetchall()]
+    for name in stale:
+        layer2.drop_database(conn, name)
     deps = layer2.dependencies(layer2.with_local_dependencies(["consolidated_invoice"]))
     template = layer2.ensure_template(conn, odoo_path, odoo_python, role, deps)
-    layer2.copy_database(conn, template, BASE, role)
+    layer2.copy_database(conn, template, base, role)
     cmd = layer2.odoo_command(
-        odoo_path, odoo_python, BASE, role, "--init=" + ",".join(ADDONS)
+        odoo_path, odoo_python, base, role, "--init=" + ",".join(ADDONS)
     )
     result = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if result.returncode:
-        layer2.drop_database(conn, BASE)
+        layer2.drop_database(conn, base)
         raise SystemExit(
             "bench: installing the bench database failed\n" + result.stdout[-3000:]
         )
-    return BASE
+    return base
 
 
 def wait_for_port(port, timeout=120):
@@ -60,7 +70,7 @@ def wait_for_port(port, timeout=120):
 
 
 def measure(conn, odoo_path, odoo_python, role, conf, n):
-    database = f"facturo_bench_facturx_{n}"
+    database = f"facturo_bench_fxrun_{n}"
     base = ensure_base(conn, odoo_path, odoo_python, role)
     if layer2.database_exists(conn, database):
         layer2.drop_database(conn, database)

@@ -31,6 +31,7 @@
         "views/res_config_settings_views.xml",
         "views/account_tax_views.xml",
         "views/facturx_archive_views.xml",
+        "views/account_move_facturx_views.xml",
         # wizards
         "wizards/facturx_archive_export_views.xml",
         "views/consolidated_invoice_menus.xml",

@@ -190,6 +190,16 @@ def test_non_embedded_font_and_missing_pdfa_parts_are_caught(xml):
     assert not [p for p in check.problems if "XMP" in p or "AFRelationship" in p]
 
 
+@needs_gs
+def test_embedding_does_not_double_the_pdf(tmp_path, xml):
+    pdfa = facturx_pdf.to_pdfa3(_gs_pdf(tmp_path))
+    result = facturx_pdf.embed_xml(pdfa, xml)
+    # the PDF/A plus the compressed XML (~2.5 kB) and the XMP, not a second
+    # copy of the replaced objects (factur-x alone adds ~9 kB here)
+    assert len(result) < len(pdfa) + 6000
+    assert facturx_pdf.check_pdf(result, xml).ok
+
+
 def test_plain_pdf_fails_every_factur_x_check():
     problems = facturx_pdf.check_pdf(_hand_made_pdf()).problems
     assert "XMP pdfaid:part is not 3" not in problems  # no XMP at all

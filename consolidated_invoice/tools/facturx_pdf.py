@@ -219,7 +219,7 @@ def embed_xml(
     if level not in AF_RELATIONSHIPS:
         raise FacturXPdfError(f"Unsupported Factur-X level {level!r}")
     try:
-        return facturx.generate_from_binary(
+        embedded = facturx.generate_from_binary(
             pdfa,
             xml,
             flavor="factur-x",
@@ -232,6 +232,25 @@ def embed_xml(
         )
     except Exception as err:
         raise FacturXPdfError(f"factur-x could not embed the XML: {err}") from err
+    return compact(embedded)
+
+
+def compact(pdf_bytes: bytes) -> bytes:
+    """``pdf_bytes`` rewritten by qpdf without the objects nothing refers to.
+
+    factur-x (pypdf) keeps the replaced objects of the PDF it rewrites, which
+    about doubles an invoice; object streams are allowed in PDF/A-2 and -3.
+    """
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        out = io.BytesIO()
+        pdf.save(
+            out,
+            compress_streams=True,
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
+        )
+    return out.getvalue()
 
 
 # ---------------------------------------------------------------------------
