@@ -293,6 +293,70 @@ class TestFecExport(LedgerExportCommon):
         self._export(user=manager)
         self.assertFalse(self.env.company.fiscalyear_lock_date)
 
+    def test_foreign_currency_amounts(self):
+        company = self.env.company
+        code = "GBP" if company.currency_id.name == "EUR" else "EUR"
+        currency = self.setup_other_currency(code, rates=[("2025-01-01", 2.0)])
+        invoice = self._create_invoice_one_line(
+            price_unit=200.0,
+            currency_id=currency,
+            partner_id=self.partner_a,
+            invoice_date="2025-05-05",
+            tax_ids=[],
+            post=True,
+        )
+        export, _action = self._export()
+        self.assertEqual(export.check_error_count, 0, export.check_report)
+        rows = [r for r in self._records(export)[1:] if r[2] == invoice.name]
+        receivable = self.company_data["default_account_receivable"]
+        by_side = {r[4] == receivable.code: r for r in rows}
+        self.assertEqual(
+            by_side[True][11:18],
+            [amount("100,00"), ZERO, "", "", "20250505", amount("200,00"), code],
+        )
+        self.assertEqual(
+            by_side[False][11:18],
+            [
+                ZERO,
+                amount("100,00"),
+                "",
+                "",
+                "20250505",
+                "-" + "200,00".rjust(17, "0"),
+                code,
+            ],
+        )
+        # lines in the company currency leave both columns blank
+        self.assertEqual(
+            {
+                tuple(r[16:18])
+                for r in self._records(export)[1:]
+                if r[2] == self.invoice_1.name
+            },
+            {("", "")},
+        )
+
+    def test_other_companies_are_left_out(self):
+        other = self.setup_other_company(name="Autre Société SAS")
+        foreign = self._create_invoice_one_line(
+            price_unit=999.0,
+            company_id=other["company"],
+            journal_id=other["default_journal_sale"],
+            partner_id=self.partner_a,
+            invoice_date="2025-06-01",
+            tax_ids=[],
+            post=True,
+        )
+        export, _action = self._export()
+        body = self._records(export)[1:]
+        # both companies number their invoices alike: only ours is there
+        self.assertEqual(foreign.name, self.invoice_1.name)
+        self.assertEqual(len([r for r in body if r[2] == foreign.name]), 2)
+        self.assertNotIn(
+            amount("999,00"), {r[11] for r in body} | {r[12] for r in body}
+        )
+        self.assertEqual(export.company_id, self.env.company)
+
     def test_download(self):
         export, _action = self._export()
         action = export.with_user(self.exporter).action_download()
