@@ -6,3 +6,4 @@ from . import test_invoice_presentation
 from . import test_facturx_invoice
 from . import test_facturx_archive
 from . import test_facturx_mapping
+from . import test_facturx_portal
