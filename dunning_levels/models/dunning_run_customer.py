@@ -55,7 +55,9 @@ class DunningRunCustomer(models.Model):
         "res.partner", string="Customer", required=True, index=True
     )
     company_id = fields.Many2one("res.company", required=True)
-    currency_id = fields.Many2one(related="company_id.currency_id")
+    # Stored and given at creation: a related currency would be computed
+    # record by record when the amounts are converted on create.
+    currency_id = fields.Many2one("res.currency", required=True)
     policy_id = fields.Many2one("dunning.policy")
     level_id = fields.Many2one("dunning.level", string="Level")
     level_sequence = fields.Integer(
@@ -149,6 +151,7 @@ class DunningRunCustomer(models.Model):
             "run_id": run.id,
             "partner_id": partner.id,
             "company_id": run.company_id.id,
+            "currency_id": run.company_id.currency_id.id,
             "policy_id": result["policy"].id,
             "preview": preview,
             "next_action_date": result["next_date"],
