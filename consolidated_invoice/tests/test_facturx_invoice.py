@@ -1,6 +1,7 @@
 # Copyright 2026 Facturo
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import hashlib
+from unittest.mock import patch
 
 from freezegun import freeze_time
 from lxml import etree
@@ -175,6 +176,24 @@ class TestFacturXInvoice(FacturXCommon):
             )._get_invoice_legal_documents("pdf", allow_fallback=True)
         self.assertEqual(document["content"], invoice.invoice_pdf_report_id.raw)
         self._check_document(invoice, "380")
+
+    def test_batch_sending_validates_in_one_worker_run(self):
+        invoices = self._facturx_invoice() + self._facturx_invoice()
+        # one invoice per wkhtmltopdf call (Debian's wkhtmltopdf cannot do more)
+        self.env["ir.config_parameter"].sudo().set_param(
+            "account.pdf_generation_batch", "0"
+        )
+        with patch.object(
+            facturx_validate, "validate_many", wraps=facturx_validate.validate_many
+        ) as validate_many:
+            self._issue(invoices)
+        self.assertEqual(validate_many.call_count, 1)
+        self.assertEqual(len(validate_many.call_args.args[0]), 2)
+        for invoice in invoices:
+            self._check_document(invoice, "380")
+        self.assertEqual(
+            sorted(invoices.facturx_archive_ids.mapped("sequence")), [1, 2]
+        )
 
     def test_invalid_data_is_reported_not_issued(self):
         invoice = self._facturx_invoice()
