@@ -248,9 +248,11 @@ def run_ours_file(env):
         writer.write_lines(extract._opening_lines(export))
         lines = writer.close().lines
         transcoder = text.Transcoder("iso8859-15")
-        for batch in extract._iter_fec_batches(export, "|"):
-            out.write(transcoder.encode("\r\n".join(batch) + "\r\n"))
-            lines += len(batch)
+
+        def write_lines(data, _count):
+            out.write(transcoder.encode(data.decode().replace("\n", "\r\n")))
+
+        lines += extract._copy_fec_lines(export, "|", write_lines)
         size = out.tell()
     seconds = time.monotonic() - start
     env.cr.rollback()

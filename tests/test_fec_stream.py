@@ -303,3 +303,49 @@ def test_consumer_stops_with_the_writer_error():
             consumer.write(b"abc")
             raise RuntimeError("writer broke")
     assert seen == [b"abc"]
+
+
+def _line_batches(chunks, batch_size):
+    handed = []
+    sink = stream.CopyLineBatches(
+        lambda data, count: handed.append((data, count)), batch_size
+    )
+    for chunk in chunks:
+        sink.write(chunk)
+    return sink.finish(), handed
+
+
+def test_copied_lines_are_handed_over_whole_in_batches():
+    """One write per row, as psycopg2's copy_expert does."""
+    rows = [f"JRNL|ligne {i}|100,00\n".encode() for i in range(25)]
+    total, handed = _line_batches(rows, batch_size=10)
+    assert total == 25
+    assert [count for _data, count in handed] == [10, 10, 5]
+    assert b"".join(data for data, _count in handed) == b"".join(rows)
+    assert all(data.endswith(b"\n") for data, _count in handed)
+
+
+@pytest.mark.parametrize("size", [1, 2, 7, 64])
+def test_copied_lines_survive_any_chunking(size):
+    """Lines cut anywhere by the transport still come out whole."""
+    payload = "".join(f"é|{i}|x\n" for i in range(40)).encode()
+    chunks = [payload[i : i + size] for i in range(0, len(payload), size)]
+    total, handed = _line_batches(chunks, batch_size=8)
+    assert total == 40
+    assert b"".join(data for data, _count in handed) == payload
+    for data, count in handed:
+        assert data.count(b"\n") == count
+        data.decode()  # never cut inside a character
+
+
+def test_a_last_line_without_line_break_is_completed():
+    total, handed = _line_batches([b"a\n", b"b"], batch_size=5)
+    assert total == 2
+    assert b"".join(data for data, _count in handed) == b"a\nb\n"
+
+
+def test_raw_copy_options_neither_quote_nor_escape():
+    options = stream.RAW_LINES_COPY_OPTIONS
+    assert "FORMAT csv" in options
+    # delimiter and quote are control characters cleaned out of FEC values
+    assert "\\x1f" in options and "\\x01" in options

@@ -523,7 +523,7 @@ class LedgerExport(models.Model):
     def _write_fec(self, out, extract):
         """The FEC: header and opening entry by ``fec.FecWriter``, then the
         period's lines as PostgreSQL formats them (the same bytes, faster),
-        transcoded batch by batch. The checks read the bytes as they are
+        copied out and transcoded batch by batch. The checks read the bytes as they are
         written, in a thread: they end with the file."""
         file_name = self._fec_filename()
         options = fec.FecOptions(encoding=self.encoding, separator=self.separator)
@@ -542,10 +542,16 @@ class LedgerExport(models.Model):
             result = writer.close()
             transcoder = Transcoder(options.encoding)
             line_end = options.line_end
-            lines = result.lines
-            for batch in extract._iter_fec_batches(self, options.separator):
-                target.write(transcoder.encode(line_end.join(batch) + line_end))
-                lines += len(batch)
+
+            def write_lines(data, _count):
+                text = data.decode()
+                if line_end != "\n":
+                    text = text.replace("\n", line_end)
+                target.write(transcoder.encode(text))
+
+            lines = result.lines + extract._copy_fec_lines(
+                self, options.separator, write_lines
+            )
         return {
             "file_name": file_name,
             "line_count": lines,

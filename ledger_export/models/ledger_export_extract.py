@@ -205,8 +205,10 @@ class LedgerExportExtract(models.AbstractModel):
     def _fec_lines_sql(self, export, separator):
         """SELECT of the period's FEC lines, each one text already formatted
         and cleaned as ``fec.FecWriter`` writes it (tests compare both), in
-        the order of :meth:`_lines_sql`. Journals, accounts, partners and
-        currencies are cleaned once each, in materialized CTEs."""
+        the order of :meth:`_lines_sql`. Journals, accounts, partners,
+        currencies and entries are cleaned once each, in CTEs PostgreSQL
+        inlines (NOT MATERIALIZED) so that it can run the query in parallel
+        workers."""
         company = export.company_id
         query = self._period_query(export)
         line = "account_move_line"
@@ -215,6 +217,7 @@ class LedgerExportExtract(models.AbstractModel):
         m = SQL.identifier(move)
         joins = {}
         for column, cte in (
+            ("move_id", "le_move"),
             ("journal_id", "le_journal"),
             ("account_id", "le_account"),
             ("partner_id", "le_partner"),
@@ -230,18 +233,26 @@ class LedgerExportExtract(models.AbstractModel):
         account_query = Query(self.env, "account_account")
         ctes = SQL(
             """
-            WITH le_journal AS MATERIALIZED (
+            WITH le_journal AS NOT MATERIALIZED (
                 SELECT id, %(journal_code)s AS code, %(journal_name)s AS name
                 FROM account_journal
-            ), le_account AS MATERIALIZED (
+            ), le_account AS NOT MATERIALIZED (
                 SELECT id, %(account_code)s AS code, %(account_name)s AS name,
                        account_type IN %(third)s AS third
                 FROM account_account
-            ), le_partner AS MATERIALIZED (
+            ), le_partner AS NOT MATERIALIZED (
                 SELECT id, %(partner_aux)s AS aux, %(partner_name)s AS name
                 FROM res_partner
-            ), le_currency AS MATERIALIZED (
+            ), le_currency AS NOT MATERIALIZED (
                 SELECT id, %(currency_name)s AS name FROM res_currency
+            ), le_move AS NOT MATERIALIZED (
+                SELECT id, %(number)s AS number,
+                       to_char(date, 'YYYYMMDD') AS entry_date,
+                       COALESCE(NULLIF(%(ref)s, ''), '-') AS ref,
+                       to_char(COALESCE(invoice_date, date), 'YYYYMMDD') AS doc_date
+                FROM account_move
+                WHERE company_id IN %(companies)s
+                  AND date BETWEEN %(date_from)s AND %(date_to)s
             )
             """,
             journal_code=self._clean_sql(SQL("code")),
@@ -258,10 +269,22 @@ class LedgerExportExtract(models.AbstractModel):
             partner_aux=self._clean_sql(SQL("COALESCE(NULLIF(ref, ''), id::text)")),
             partner_name=self._clean_sql(SQL("name")),
             currency_name=self._clean_sql(SQL("name")),
+            # an entry's own columns, formatted once for all its lines
+            number=self._clean_sql(
+                SQL(
+                    "COALESCE(NULLIF(name, '/'), %(draft)s || id::text)",
+                    draft=self.env._("DRAFT") + "/",
+                )
+            ),
+            ref=self._clean_sql(SQL("ref")),
+            companies=tuple(company._accessible_branches().ids),
+            date_from=export.date_from,
+            date_to=export.date_to,
         )
-        j, a, p, c, r = (
+        e, j, a, p, c, r = (
             joins[name]
             for name in (
+                "le_move",
                 "le_journal",
                 "le_account",
                 "le_partner",
@@ -273,41 +296,30 @@ class LedgerExportExtract(models.AbstractModel):
         foreign = SQL(
             "%(l)s.currency_id IS DISTINCT FROM %(l)s.company_currency_id", l=item
         )
-        entry_date = SQL("to_char(%s.date, 'YYYYMMDD')", m)
         columns = SQL(
             """concat_ws(%(sep)s,
-                %(j)s.code, %(j)s.name, %(number)s, %(entry_date)s,
+                %(j)s.code, %(j)s.name, %(e)s.number, %(e)s.entry_date,
                 %(a)s.code, %(a)s.name,
                 CASE WHEN %(third)s THEN %(p)s.aux ELSE '' END,
                 CASE WHEN %(third)s THEN COALESCE(%(p)s.name, '') ELSE '' END,
-                COALESCE(NULLIF(%(ref)s, ''), '-'),
-                to_char(COALESCE(%(m)s.invoice_date, %(m)s.date), 'YYYYMMDD'),
+                %(e)s.ref, %(e)s.doc_date,
                 COALESCE(NULLIF(%(label)s, ''), '/'),
                 %(debit)s, %(credit)s,
                 COALESCE(%(l)s.full_reconcile_id::text, ''),
                 COALESCE(to_char(%(r)s.create_date, 'YYYYMMDD'), ''),
-                %(entry_date)s,
+                %(e)s.entry_date,
                 CASE WHEN %(foreign)s THEN %(currency_amount)s ELSE '' END,
                 CASE WHEN %(foreign)s THEN %(c)s.name ELSE '' END
             )""",
             sep=separator,
+            e=e,
             j=j,
             a=a,
             p=p,
             c=c,
             r=r,
-            m=m,
             l=item,
-            number=self._clean_sql(
-                SQL(
-                    "COALESCE(NULLIF(%(m)s.name, '/'), %(draft)s || %(m)s.id::text)",
-                    m=m,
-                    draft=self.env._("DRAFT") + "/",
-                )
-            ),
-            entry_date=entry_date,
             third=third,
-            ref=self._clean_sql(SQL("%s.ref", m)),
             label=self._clean_sql(SQL("%s.name", item)),
             debit=self._amount_sql(SQL("%s.debit", item)),
             credit=self._amount_sql(SQL("%s.credit", item)),
@@ -328,18 +340,20 @@ class LedgerExportExtract(models.AbstractModel):
         )
 
     @api.model
-    def _iter_fec_batches(self, export, separator, batch_size=FETCH_SIZE):
-        """Yield lists of formatted FEC lines from a server-side cursor."""
+    def _copy_fec_lines(self, export, separator, consume, batch_size=FETCH_SIZE):
+        """Stream the period's FEC lines out of PostgreSQL with ``COPY … TO
+        STDOUT``: ``consume(data, count)`` receives ``count`` whole lines at a
+        time, as UTF-8 bytes each ended by ``\\n``. Unlike a cursor, a COPY
+        lets PostgreSQL format and sort the lines in parallel workers.
+        Returns the number of lines."""
         self.env.flush_all()
         sql = self._fec_lines_sql(export, separator)
-        named = self.env.cr.connection.cursor(name=f"ledger_export_fec_{export.id}")
-        try:
-            named.itersize = batch_size
-            named.execute(sql.code, sql.params)
-            while rows := named.fetchmany(batch_size):
-                yield [row[0] for row in rows]
-        finally:
-            named.close()
+        query = self.env.cr.mogrify(sql.code, sql.params).decode()
+        sink = stream.CopyLineBatches(consume, batch_size)
+        self.env.cr.copy_expert(
+            f"COPY ({query}) TO STDOUT WITH ({stream.RAW_LINES_COPY_OPTIONS})", sink
+        )
+        return sink.finish()
 
     @api.model
     def _moves_subquery(self, export):

@@ -10,7 +10,9 @@ result in memory. Two ways are offered, both without importing a driver:
 * PostgreSQL ``COPY (…) TO STDOUT`` through a ``copy_expert``-like callable
   (``cursor.copy_expert(sql, file)`` in psycopg2): :class:`CopyRowSink` is the
   file it writes to; it decodes the text format line by line and hands each
-  row to a callback, e.g. :meth:`.fec.FecWriter.write_line`.
+  row to a callback, e.g. :meth:`.fec.FecWriter.write_line`;
+  :class:`CopyLineBatches` receives lines PostgreSQL formatted whole, and
+  hands them over in batches of bytes.
 
 :class:`BackgroundConsumer` runs a reader of the bytes being written (the
 checks) in a thread, fed through a bounded queue.
@@ -161,6 +163,63 @@ def write_fec_from_copy(
     writer.write_lines(opening)
     copy_rows(copy_expert, copy_sql, writer.write_line, encoding)
     return writer.close()
+
+
+#: ``COPY … TO STDOUT`` options under which one text column comes out as it
+#: is: the CSV format escapes nothing (the text format doubles backslashes and
+#: writes tabs as ``\t``), and with these delimiter and quote characters it
+#: quotes nothing, as long as the values hold no control character and no line
+#: break, as cleaned FEC lines never do.
+RAW_LINES_COPY_OPTIONS = "FORMAT csv, DELIMITER E'\\x1f', QUOTE E'\\x01'"
+
+
+class CopyLineBatches:
+    """Write-only file object receiving ``COPY (SELECT line …) TO STDOUT WITH
+    (RAW_LINES_COPY_OPTIONS)``: whole lines are handed to
+    ``callback(data, count)`` about ``batch_size`` lines at a time, ``data``
+    being the bytes of ``count`` lines, each ended by ``\n``. Call
+    :meth:`finish` once the copy is done; it returns the number of lines.
+    """
+
+    def __init__(self, callback, batch_size=DEFAULT_BATCH_SIZE):
+        _check_batch_size(batch_size)
+        self.callback = callback
+        self.batch_size = batch_size
+        self.parts = []
+        self.pending = 0
+        self.lines = 0
+
+    def writable(self):
+        return True
+
+    def write(self, data):  # pylint: disable=method-required-super
+        data = bytes(data)
+        self.parts.append(data)
+        self.pending += data.count(b"\n")
+        if self.pending >= self.batch_size:
+            self._hand_over()
+        return len(data)
+
+    def flush(self):
+        """Nothing to flush: lines go out in batches, the last by :meth:`finish`."""
+
+    def finish(self):
+        self._hand_over()
+        if self.parts:  # a last line without its line break
+            self.parts.append(b"\n")
+            self.pending = 1
+            self._hand_over()
+        return self.lines
+
+    def _hand_over(self):
+        data = b"".join(self.parts)
+        end = data.rfind(b"\n") + 1
+        self.parts = [data[end:]] if end < len(data) else []
+        if end:
+            count = data.count(b"\n", 0, end)
+            self.callback(data[:end], count)
+            self.lines += count
+        self.pending = 0
 
 
 class _PipeReader:
