@@ -157,6 +157,13 @@ def main(n):
         f"{row['our_errors']} error(s) on {row['invoices']} invoices, "
         f"{row['our_credit_note_errors']} on the credit note"
     )
+    print(
+        "Send flow with account_edi_ubl_cii installed: embedded "
+        f"{row['send_flow_embedded_files']} ({row['send_flow_xml_errors']} "
+        "validation errors), PDF problems "
+        f"{row['send_flow_pdf_problems'] or 'none'}, Odoo's CII attached: "
+        f"{row['send_flow_odoo_cii_attached']}, archived: {row['send_flow_archived']}"
+    )
 
 
 if __name__ == "__main__":

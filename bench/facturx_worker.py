@@ -16,15 +16,21 @@ times, for the same invoices:
   the XML embedded and checked, per invoice;
 - Odoo's own Factur-X XML (``account_edi_ubl_cii``: ``account.edi.xml.cii``)
   for the same invoices, and its verdict through our pipeline (the anchor:
-  fatal BR-FR rules on an invoice and on a credit note).
+  fatal BR-FR rules on an invoice and on a credit note);
+- one invoice through Odoo's real send flow with ``account_edi_ubl_cii``
+  installed: its PDF must be our checked PDF/A-3 with ``factur-x.xml`` as the
+  only embedded file, and Odoo's CII must not be attached beside it.
 
 Prints one JSON line of figures.
 """
 
+import io
 import json
 import os
 import resource
 import time
+
+import pikepdf
 
 from odoo.fields import Command
 
@@ -182,6 +188,17 @@ def main(env):
     )
     ours_credit = facturx_validate.validate(credit_note._facturx_xml())
 
+    # the real send flow with account_edi_ubl_cii installed: only our XML
+    sent = invoices[1]
+    env["account.move.send"].with_context(
+        force_report_rendering=True
+    )._generate_and_send_invoices(sent, sending_methods=["manual"])
+    issued = sent.invoice_pdf_report_id.raw
+    with pikepdf.open(io.BytesIO(issued)) as pdf:
+        embedded = sorted(pdf.attachments)
+    send_check = facturx_pdf.check_pdf(issued)
+    send_report = facturx_validate.validate(send_check.xml)
+
     facturx_s = build_s + validate_s + pdfa_s
     row = {
         "invoices": len(invoices),
@@ -206,6 +223,12 @@ def main(env):
         "odoo_invoice_other_errors": sorted(
             {f.rule_id for f in anchor_invoice.errors if f.step != "br-fr"}
         ),
+        "send_flow_pdf_problems": send_check.problems,
+        "send_flow_embedded_files": embedded,
+        "send_flow_xml_errors": len(send_report.errors),
+        "send_flow_odoo_cii_attached": bool(sent.ubl_cii_xml_id),
+        "send_flow_edi_format": sent.partner_id.invoice_edi_format or "",
+        "send_flow_archived": len(sent.facturx_archive_ids),
         "peak_rss_mb": round(
             resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
         ),
