@@ -27,6 +27,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "bin"))
 sys.path.insert(0, str(HERE))
 
+import common  # noqa: E402
 import layer2  # noqa: E402
 import recurring_invoicing as bench  # noqa: E402
 
@@ -138,7 +139,7 @@ def check(ctx, database, customers):
 
 def fresh(conn, ctx, role, name, n):
     odoo_path, odoo_python, conf = ctx
-    base = bench.ensure_base(conn, odoo_path, odoo_python, role, "consolidated")
+    base = bench.ensure_base(conn, odoo_path, odoo_python, "consolidated")
     layer2.copy_database(conn, base, name, role)
     shell(*ctx, name, SETUP, env={"N": str(n)})
 
@@ -189,7 +190,7 @@ def main(n):
     conn = layer2.admin_connection()
     role = "odoo"
     layer2.ensure_role(conn, role)
-    ctx = (odoo_path, odoo_python, bench.config_file(odoo_path, role))
+    ctx = (odoo_path, odoo_python, common.config_file(odoo_path, role))
     results = [parallel(conn, ctx, role, n), killed(conn, ctx, role, n)]
     for result in results:
         print(json.dumps(result), flush=True)

@@ -22,41 +22,13 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "bin"))
+sys.path.insert(0, str(HERE))
 
+import common  # noqa: E402
 import layer2  # noqa: E402
-from recurring_invoicing import config_file  # noqa: E402
 
 BASE = "facturo_bench_facturx"
 ADDONS = ["consolidated_invoice", "account_edi_ubl_cii"]
-
-
-def ensure_base(conn, odoo_path, odoo_python, role):
-    """The database with ADDONS installed, built once per version of the
-    addons' files (older versions are dropped)."""
-    base = f"{BASE}_{layer2.source_key(ADDONS)}"
-    if layer2.database_exists(conn, base):
-        return base
-    with conn.cursor() as cr:
-        cr.execute(
-            "SELECT datname FROM pg_database WHERE datname LIKE %s", [BASE + "%"]
-        )
-        stale = [name for (name,) in cr.fetchall()]
-    for name in stale:
-        layer2.drop_database(conn, name)
-    deps = layer2.dependencies(layer2.with_local_dependencies(["consolidated_invoice"]))
-    template = layer2.ensure_template(conn, odoo_path, odoo_python, role, deps)
-    layer2.copy_database(conn, template, base, role)
-    cmd = layer2.odoo_command(
-        odoo_path, odoo_python, base, role, "--init=" + ",".join(ADDONS)
-    )
-    result = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if result.returncode:
-        layer2.drop_database(conn, base)
-        raise SystemExit(
-            "bench: installing the bench database failed\n" + result.stdout[-3000:]
-        )
-    return base
 
 
 def wait_for_port(port, timeout=120):
@@ -69,12 +41,10 @@ def wait_for_port(port, timeout=120):
     raise SystemExit(f"bench: the Odoo server did not listen on {port}")
 
 
-def measure(conn, odoo_path, odoo_python, role, conf, n):
-    database = f"facturo_bench_fxrun_{n}"
-    base = ensure_base(conn, odoo_path, odoo_python, role)
-    if layer2.database_exists(conn, database):
-        layer2.drop_database(conn, database)
-    layer2.copy_database(conn, base, database, role)
+def measure(conn, odoo_path, odoo_python, conf, n):
+    database = f"facturo_measure_facturx_{n}"
+    base = common.ensure_base(conn, odoo_path, odoo_python, BASE, ADDONS)
+    layer2.copy_database(conn, base, database, common.ROLE)
     port = layer2.free_port()
     odoo_bin = [str(odoo_python), str(odoo_path / "odoo-bin")]
     server = subprocess.Popen(
@@ -123,19 +93,10 @@ COLUMNS = [
 
 
 def main(n):
-    odoo_path, odoo_python = layer2.odoo_tree()
-    layer2.ensure_postgres()
-    conn = layer2.admin_connection()
-    role = "odoo"
-    layer2.ensure_role(conn, role)
-    conf = config_file(odoo_path, role)
-    row = measure(conn, odoo_path, odoo_python, role, conf, n)
+    odoo_path, odoo_python, conn, conf = common.setup()
+    row = measure(conn, odoo_path, odoo_python, conf, n)
     print(json.dumps(row), flush=True)
-    print()
-    print(" | ".join(title for _key, title in COLUMNS))
-    print(" | ".join("---" for _ in COLUMNS))
-    print(" | ".join(str(row[key]) for key, _title in COLUMNS))
-    print()
+    common.print_table([row], COLUMNS)
     validation = row["validation_ms_per_invoice"]
     print(
         f"validation {validation} ms per invoice amortised (target ≤ 150): "

@@ -14,71 +14,29 @@ run, a table and the ratios.
 
 import json
 import os
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "bin"))
+sys.path.insert(0, str(HERE))
 
+import common  # noqa: E402
 import layer2  # noqa: E402
 
-BASE = "facturo_bench_fec_base"
+BASE = "facturo_bench_fec"
 ADDONS = ["ledger_export", "l10n_fr_account"]
 
 
-def ensure_base(conn, odoo_path, odoo_python, role):
-    if layer2.database_exists(conn, BASE):
-        return BASE
-    deps = layer2.dependencies(["ledger_export"])
-    template = layer2.ensure_template(conn, odoo_path, odoo_python, role, deps)
-    layer2.copy_database(conn, template, BASE, role)
-    cmd = layer2.odoo_command(
-        odoo_path, odoo_python, BASE, role, "--init=" + ",".join(ADDONS)
-    )
-    result = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if result.returncode:
-        layer2.drop_database(conn, BASE)
-        raise SystemExit(
-            "bench: installing the bench database failed\n" + result.stdout[-3000:]
-        )
-    return BASE
-
-
-def config_file(odoo_path, role):
-    params = layer2.pg_params()
-    handle = tempfile.NamedTemporaryFile("w", suffix=".conf", delete=False)
-    handle.write(
-        "[options]\n"
-        f"addons_path = {odoo_path / 'addons'},{odoo_path / 'odoo' / 'addons'},"
-        f"{layer2.ROOT}\n"
-        f"data_dir = {layer2.DATA_DIR}\n"
-        f"db_host = {params['host']}\n"
-        f"db_port = {params['port']}\n"
-        f"db_user = {role}\n"
-        "max_cron_threads = 0\n"
-        "log_level = warn\n"
-    )
-    handle.close()
-    return handle.name
-
-
 def step(odoo_path, odoo_python, conf, database, name, n):
-    worker = (HERE / "fec_export_worker.py").read_text()
-    command = [str(odoo_python), str(odoo_path / "odoo-bin"), "shell", "--no-http"]
-    result = subprocess.run(
-        [*command, "-c", conf, "-d", database],
-        input=worker,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "BENCH_N": str(n), "BENCH_STEP": name},
+    return common.run_worker(
+        odoo_path,
+        odoo_python,
+        conf,
+        database,
+        "fec_export_worker.py",
+        {"BENCH_N": str(n), "BENCH_STEP": name},
+        f"{name} at {n}",
     )
-    lines = [ln for ln in result.stdout.splitlines() if ln.startswith("{")]
-    if result.returncode or not lines:
-        raise SystemExit(f"bench: {name} at {n} failed\n{result.stderr[-3000:]}")
-    return json.loads(lines[-1])
 
 
 COLUMNS = [
@@ -95,17 +53,12 @@ COLUMNS = [
 
 
 def main(sizes, anchor_max):
-    odoo_path, odoo_python = layer2.odoo_tree()
-    layer2.ensure_postgres()
-    conn = layer2.admin_connection()
-    role = "odoo"
-    layer2.ensure_role(conn, role)
-    conf = config_file(odoo_path, role)
-    base = ensure_base(conn, odoo_path, odoo_python, role)
+    odoo_path, odoo_python, conn, conf = common.setup()
+    base = common.ensure_base(conn, odoo_path, odoo_python, BASE, ADDONS)
     rows = []
     for n in sizes:
-        database = f"facturo_bench_fec_{n}"
-        layer2.copy_database(conn, base, database, role)
+        database = f"facturo_measure_fec_{n}"
+        layer2.copy_database(conn, base, database, common.ROLE)
         try:
             setup = step(odoo_path, odoo_python, conf, database, "setup", n)
             print(json.dumps(setup), flush=True)
@@ -119,12 +72,7 @@ def main(sizes, anchor_max):
         finally:
             if not os.environ.get("BENCH_KEEP_DB"):
                 layer2.drop_database(conn, database)
-    print()
-    print(" | ".join(title for _key, title in COLUMNS))
-    print(" | ".join("---" for _ in COLUMNS))
-    for row in rows:
-        print(" | ".join(str(row.get(key, "")) for key, _title in COLUMNS))
-    print()
+    common.print_table(rows, COLUMNS)
     for n in sizes:
         found = {r["engine"]: r for r in rows if r["size"] == n}
         anchor = found.get("l10n_fr_account")

@@ -11,16 +11,13 @@ figures are per run. Prints one row per run and the ratios.
 """
 
 import json
-import os
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "bin"))
+sys.path.insert(0, str(HERE))
 
-import layer2  # noqa: E402
+import common  # noqa: E402
 
 # engine -> (database with the addons installed, the addons)
 BASES = {
@@ -33,74 +30,27 @@ BASES = {
 }
 
 
-def ensure_base(conn, odoo_path, odoo_python, role, engine):
-    """The database with the engine's addons installed, built once per version
-    of their files (older versions are dropped)."""
+def ensure_base(conn, odoo_path, odoo_python, engine):
     prefix, addons = BASES[engine]
-    base = f"{prefix}_{layer2.source_key(addons)}"
-    if layer2.database_exists(conn, base):
-        return base
-    with conn.cursor() as cr:
-        cr.execute(
-            "SELECT datname FROM pg_database WHERE datname LIKE %s",
-            [prefix + "%"],
-        )
-        for (stale,) in cr.fetchall():
-            layer2.drop_database(conn, stale)
-    deps = layer2.dependencies(["recurring_billing"])
-    template = layer2.ensure_template(conn, odoo_path, odoo_python, role, deps)
-    layer2.copy_database(conn, template, base, role)
-    cmd = layer2.odoo_command(
-        odoo_path, odoo_python, base, role, "--init=" + ",".join(addons)
+    return common.ensure_base(conn, odoo_path, odoo_python, prefix, addons)
+
+
+def measure(conn, odoo_path, odoo_python, conf, n, engine):
+    base = ensure_base(conn, odoo_path, odoo_python, engine)
+    return common.measure_on_copy(
+        conn,
+        base,
+        f"facturo_measure_{engine}_{n}",
+        lambda database: common.run_worker(
+            odoo_path,
+            odoo_python,
+            conf,
+            database,
+            "recurring_invoicing_worker.py",
+            {"BENCH_N": str(n), "BENCH_ENGINE": engine},
+            f"{engine} at {n}",
+        ),
     )
-    result = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if result.returncode:
-        layer2.drop_database(conn, base)
-        raise SystemExit(
-            "bench: installing the bench database failed\n" + result.stdout[-3000:]
-        )
-    return base
-
-
-def config_file(odoo_path, role):
-    params = layer2.pg_params()
-    handle = tempfile.NamedTemporaryFile("w", suffix=".conf", delete=False)
-    handle.write(
-        "[options]\n"
-        f"addons_path = {odoo_path / 'addons'},{odoo_path / 'odoo' / 'addons'},"
-        f"{layer2.ROOT}\n"
-        f"data_dir = {layer2.DATA_DIR}\n"
-        f"db_host = {params['host']}\n"
-        f"db_port = {params['port']}\n"
-        f"db_user = {role}\n"
-        "max_cron_threads = 0\n"
-        "log_level = warn\n"
-    )
-    handle.close()
-    return handle.name
-
-
-def measure(conn, odoo_path, odoo_python, role, conf, n, engine):
-    database = f"facturo_bench_{engine}_{n}"
-    base = ensure_base(conn, odoo_path, odoo_python, role, engine)
-    layer2.copy_database(conn, base, database, role)
-    worker = (HERE / "recurring_invoicing_worker.py").read_text()
-    command = [str(odoo_python), str(odoo_path / "odoo-bin"), "shell", "--no-http"]
-    try:
-        result = subprocess.run(
-            [*command, "-c", conf, "-d", database],
-            input=worker,
-            capture_output=True,
-            text=True,
-            check=False,
-            env={**os.environ, "BENCH_N": str(n), "BENCH_ENGINE": engine},
-        )
-    finally:
-        layer2.drop_database(conn, database)
-    lines = [ln for ln in result.stdout.splitlines() if ln.startswith("{")]
-    if result.returncode or not lines:
-        raise SystemExit(f"bench: {engine} at {n} failed\n{result.stderr[-3000:]}")
-    return json.loads(lines[-1])
 
 
 COLUMNS = [
@@ -118,24 +68,14 @@ COLUMNS = [
 
 
 def main(sizes, engines=("ours", "oca")):
-    odoo_path, odoo_python = layer2.odoo_tree()
-    layer2.ensure_postgres()
-    conn = layer2.admin_connection()
-    role = "odoo"
-    layer2.ensure_role(conn, role)
-    conf = config_file(odoo_path, role)
+    odoo_path, odoo_python, conn, conf = common.setup()
     rows = []
     for n in sizes:
         for engine in engines:
-            row = measure(conn, odoo_path, odoo_python, role, conf, n, engine)
+            row = measure(conn, odoo_path, odoo_python, conf, n, engine)
             rows.append(row)
             print(json.dumps(row), flush=True)
-    print()
-    print(" | ".join(title for _key, title in COLUMNS))
-    print(" | ".join("---" for _ in COLUMNS))
-    for row in rows:
-        print(" | ".join(str(row[key]) for key, _title in COLUMNS))
-    print()
+    common.print_table(rows, COLUMNS)
     for n in sizes:
         found = {r["engine"]: r for r in rows if r["contracts"] == n}
         oca = found.get("oca")

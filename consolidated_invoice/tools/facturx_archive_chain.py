@@ -170,16 +170,7 @@ def retention_end(fiscal_year_end: date, years: int = RETENTION_YEARS) -> date:
 
 MANIFEST_COLUMNS = (
     "chain",
-    "company",
-    "journal",
-    "sequence",
-    "number",
-    "move_type",
-    "invoice_date",
-    "partner",
-    "amount_total",
-    "currency",
-    "issued_at",
+    *HASHED_FIELDS,
     "retention_end",
     "pdf_file",
     "pdf_sha256",
