@@ -373,7 +373,8 @@ class BillRun(models.Model):
                         "SELECT id FROM bill_run WHERE id = %s FOR NO KEY UPDATE "
                         "NOWAIT",
                         self.id,
-                    )
+                    ),
+                    log_exceptions=False,  # the other worker has it: expected
                 )
                 self.state = state
                 self.env.flush_all()

@@ -68,7 +68,10 @@ class BillRunCustomer(models.Model):
                 "SELECT id FROM recurring_contract WHERE id IN %s "
                 "FOR UPDATE SKIP LOCKED",
                 tuple(contracts.ids),
-            )
+            ),
+            # a serialization failure (a contract changed by a transaction
+            # committed since this one began) is expected: retried later
+            log_exceptions=False,
         )
         return contracts.browse(r[0] for r in self.env.cr.fetchall())
 

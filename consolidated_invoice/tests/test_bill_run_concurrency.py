@@ -17,6 +17,7 @@ from odoo import SUPERUSER_ID, api
 from odoo.fields import Command
 from odoo.orm.environments import Transaction
 from odoo.tests import TransactionCase, tagged
+from odoo.tools import mute_logger
 
 CUSTOMERS = 6
 CONTRACTS_PER_CUSTOMER = 2
@@ -116,6 +117,11 @@ class TestBillRunConcurrency(TransactionCase):
                     target(env)
             except Exception as error:  # pylint: disable=broad-except
                 failures.append(error)
+
+        # the loser of a race may hit the ledger's unique index or a
+        # serialization failure, which the bill run handles; Odoo's cursor
+        # still logs the failed statement
+        self.enterContext(mute_logger("odoo.sql_db"))
 
         threads = [threading.Thread(target=work, args=(t,)) for t in targets]
         for thread in threads:
