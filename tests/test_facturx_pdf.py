@@ -33,10 +33,11 @@ showpage
 """
 
 
-def _gs_pdf(tmp_path) -> bytes:
-    """A plain PDF made by Ghostscript (Helvetica, not embedded)."""
-    source, target = tmp_path / "in.ps", tmp_path / "in.pdf"
-    source.write_bytes(POSTSCRIPT)
+def _gs_pdf(tmp_path, postscript=POSTSCRIPT, name="in") -> bytes:
+    """A plain PDF made by Ghostscript from ``postscript`` (by default
+    Helvetica, not embedded)."""
+    source, target = tmp_path / f"{name}.ps", tmp_path / f"{name}.pdf"
+    source.write_bytes(postscript)
     subprocess.run(
         [
             facturx_pdf.ghostscript(),
@@ -150,27 +151,13 @@ def test_extended_profile_is_declared_extended(tmp_path, extended_xml):
 @needs_gs
 def test_wkhtmltopdf_like_input_with_unicode(tmp_path, xml):
     """Accented text in an embedded TrueType-free PostScript font survives."""
-    source = tmp_path / "accents.ps"
-    source.write_bytes(
+    pdf = _gs_pdf(
+        tmp_path,
         b"%!PS\n/Times-Roman findfont 12 scalefont setfont\n"
-        b"72 720 moveto (Echeance \\351t\\351 2026) show showpage\n"
+        b"72 720 moveto (Echeance \\351t\\351 2026) show showpage\n",
+        name="accents",
     )
-    target = tmp_path / "accents.pdf"
-    subprocess.run(
-        [
-            facturx_pdf.ghostscript(),
-            "-q",
-            "-dSAFER",
-            "-dBATCH",
-            "-dNOPAUSE",
-            "-sDEVICE=pdfwrite",
-            f"-sOutputFile={target}",
-            str(source),
-        ],
-        check=True,
-        timeout=60,
-    )
-    result = facturx_pdf.make_facturx_pdf(target.read_bytes(), xml)
+    result = facturx_pdf.make_facturx_pdf(pdf, xml)
     assert facturx_pdf.check_pdf(result, xml).ok
 
 

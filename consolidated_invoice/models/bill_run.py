@@ -1,7 +1,7 @@
 # Copyright 2026 Facturo
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import operator
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from psycopg2 import errors
 
@@ -106,36 +106,35 @@ class BillRun(models.Model):
         "customer_ids.amount_untaxed",
     )
     def _compute_counts(self):
-        runs = self.filtered("id")
-        counts = defaultdict(lambda: defaultdict(int))
+        # saved runs: one grouped query (it flushes what it reads); a run
+        # being created: its lines in memory
+        states = defaultdict(Counter)
         totals = defaultdict(lambda: [0, 0.0])
-        if runs:
-            self.env["bill.run.customer"].flush_model(
-                ["run_id", "state", "invoice_ids"]
-            )
-            rows = self.env["bill.run.customer"]._read_group(
-                [("run_id", "in", runs.ids)],
+        saved = self.filtered("id")
+        if saved:
+            for run, state, count, invoices, amount in self.env[
+                "bill.run.customer"
+            ]._read_group(
+                [("run_id", "in", saved.ids)],
                 ["run_id", "state"],
                 ["__count", "invoice_count:sum", "amount_untaxed:sum"],
-            )
-            for run, state, count, invoices, amount in rows:
-                counts[run.id][state] += count
+            ):
+                states[run.id][state] += count
                 totals[run.id][0] += invoices
                 totals[run.id][1] += amount
+        for run in self - saved:
+            states[run.id].update(run.customer_ids.mapped("state"))
         for run in self:
-            states = counts[run.id] if run.id else defaultdict(int)
-            if not run.id:
-                for customer in run.customer_ids:
-                    states[customer.state] += 1
-            total = sum(states.values())
+            counted, (invoices, amount) = states[run.id], totals[run.id]
+            total = counted.total()
             run.customer_count = total
-            run.pending_count = states["pending"]
-            run.done_count = states["done"]
-            run.error_count = states["error"]
-            run.carried_count = states["carried_over"]
-            run.invoice_count = totals[run.id][0]
-            run.amount_untaxed = totals[run.id][1]
-            finished = total - states["pending"]
+            run.pending_count = counted["pending"]
+            run.done_count = counted["done"]
+            run.error_count = counted["error"]
+            run.carried_count = counted["carried_over"]
+            run.invoice_count = invoices
+            run.amount_untaxed = amount
+            finished = total - counted["pending"]
             run.progress = 100.0 * finished / total if total else 0.0
 
     def _search_error_count(self, operator, value):
@@ -231,8 +230,9 @@ class BillRun(models.Model):
     # Business methods
     # ------------------------------------------------------------------
 
-    def _due_contracts_by_customer(self):
-        """Contracts with something due at the run date, by customer."""
+    def _due_contracts_by_customer(self, customers=None):
+        """Contracts with something due at the run date, by customer: the
+        run's customers, or ``customers`` (commercial partners) if given."""
         self.ensure_one()
         domain = [
             *self.env["recurring.invoicing"]._get_contracts_to_invoice_domain(
@@ -240,14 +240,10 @@ class BillRun(models.Model):
             ),
             ("company_id", "=", self.company_id.id),
         ]
-        if self.partner_ids:
-            domain.append(
-                (
-                    "commercial_partner_id",
-                    "in",
-                    self.partner_ids.commercial_partner_id.ids,
-                )
-            )
+        if customers is None and self.partner_ids:
+            customers = self.partner_ids.commercial_partner_id
+        if customers is not None:
+            domain.append(("commercial_partner_id", "in", customers.ids))
         contracts = self.env["recurring.contract"].search(domain, order="id")
         by_customer = defaultdict(lambda: self.env["recurring.contract"])
         for contract in contracts:

@@ -76,16 +76,16 @@ class BillRunCustomer(models.Model):
         return contracts.browse(r[0] for r in self.env.cr.fetchall())
 
     def _due_contracts(self):
-        """The customer's contracts due at the run date that no other
-        transaction is billing right now (locked until the next commit)."""
-        self.ensure_one()
+        """Per line of one run, its customer's contracts due at the run date
+        that no other transaction is billing right now (locked until the next
+        commit): one search and one lock for all the lines."""
         run = self.run_id
-        domain = [
-            *self.env["recurring.invoicing"]._get_contracts_to_invoice_domain(run.date),
-            ("company_id", "=", run.company_id.id),
-            ("commercial_partner_id", "=", self.partner_id.id),
-        ]
-        return self._lock_contracts(self.env["recurring.contract"].search(domain))
+        run.ensure_one()
+        by_customer = run._due_contracts_by_customer(self.partner_id)
+        locked = self._lock_contracts(
+            self.env["recurring.contract"].union(*by_customer.values())
+        )
+        return {line: by_customer[line.partner_id] & locked for line in self}
 
     def _bill_batch(self):
         """Bill these customers of one run in one batch (one ``create`` of all
@@ -110,7 +110,7 @@ class BillRunCustomer(models.Model):
         run = self.run_id
         run.ensure_one()
         service = self.env["recurring.invoicing"].with_company(run.company_id)
-        contracts_of = {customer: customer._due_contracts() for customer in self}
+        contracts_of = self._due_contracts()
         contracts = self.env["recurring.contract"].union(*contracts_of.values())
         invoices = service._prepare_invoices(contracts, run.date)
         posts = {self._post_invoices(contract) for contract in contracts}
@@ -184,7 +184,7 @@ class BillRunCustomer(models.Model):
         contracts = self.env["recurring.contract"]
         try:
             with self.env.cr.savepoint():
-                contracts = self._due_contracts()
+                contracts = self._due_contracts()[self]
                 policy = contracts[:1]._consolidation_policy() if contracts else False
                 post = (
                     policy.auto_post if policy else run.company_id.recurring_auto_post
