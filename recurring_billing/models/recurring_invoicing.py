@@ -275,6 +275,7 @@ class RecurringInvoicing(models.AbstractModel):
         invoices = [invoice for invoice in invoices if not invoice.get("carried_over")]
         if not invoices:
             return self.env["account.move"]
+        self._preset_empty_analytic_distribution(invoices)
         moves = (
             self.env["account.move"]
             .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
@@ -295,6 +296,21 @@ class RecurringInvoicing(models.AbstractModel):
             moves.action_post()
         contracts.invoicing_error = False
         return moves
+
+    @api.model
+    def _preset_empty_analytic_distribution(self, invoices):
+        """Without any analytic distribution model for the company, Odoo's
+        per-line lookup can only find nothing: say so in the values instead of
+        letting every invoice line search the models (one query a line)."""
+        Model = self.env["account.analytic.distribution.model"].sudo()
+        companies = {invoice["values"]["company_id"] for invoice in invoices}
+        if Model.search_count([("company_id", "in", [*companies, False])], limit=1):
+            return
+        for invoice in invoices:
+            for command in invoice["values"]["invoice_line_ids"]:
+                values = command[2]
+                if values.get("display_type", "product") == "product":
+                    values.setdefault("analytic_distribution", False)
 
     # ------------------------------------------------------------------
     # Credits (pause, termination)

@@ -166,6 +166,33 @@ class TestInvoicing(RecurringBillingCommon):
         self.assertEqual(move.partner_id, contract.partner_invoice_id)
         self.assertEqual(move.state, "draft")
 
+    def test_analytic_distribution_models_still_apply(self):
+        """Lines skip the model lookup only when the company has no analytic
+        distribution model; once one exists, Odoo's lookup applies it."""
+        lines = [{"product_id": self.hosting.id}, {"product_id": self.support.id}]
+        self._contract("2026-01-01", self.monthly_calendar, lines=lines)
+        january = self._bill("2026-01-01")
+        self.assertFalse(any(january.invoice_line_ids.mapped("analytic_distribution")))
+        plan = self.env["account.analytic.plan"].sudo().create({"name": "Services"})
+        account = (
+            self.env["account.analytic.account"]
+            .sudo()
+            .create({"name": "Hosting", "plan_id": plan.id})
+        )
+        self.env["account.analytic.distribution.model"].sudo().create(
+            {
+                "product_id": self.hosting.id,
+                "analytic_distribution": {str(account.id): 100},
+            }
+        )
+        february = self._bill("2026-02-01")
+        distribution = {
+            line.product_id: line.analytic_distribution
+            for line in february.invoice_line_ids
+        }
+        self.assertEqual(distribution[self.hosting], {str(account.id): 100})
+        self.assertFalse(distribution[self.support])
+
     def test_auto_post_setting(self):
         self.env.company.sudo().recurring_auto_post = True
         self._contract("2026-01-01", self.monthly_calendar)
