@@ -231,7 +231,7 @@ def run_ours(env):
 
 
 def run_ours_file(env):
-    """The file alone, as ``ledger.export._write_fec`` writes it, no checks."""
+    """The file alone, as ``ledger.export.fec._write`` writes it, no checks."""
     from odoo.addons.ledger_export.tools import fec, text  # noqa: PLC0415
 
     env = bench_env(env)

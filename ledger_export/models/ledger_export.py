@@ -12,14 +12,12 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from ..tools import fec, fec_check, formats, stream
+from ..tools import formats
 from ..tools.exceptions import LedgerExportError
-from ..tools.text import Transcoder
 from .ledger_export_extract import MARKED_FORMATS
 
 _logger = logging.getLogger(__name__)
 
-MAX_LISTED_FINDINGS = 200
 COPY_CHUNK = 1 << 20
 MIMETYPES = {"fec": "text/plain", "csv": "text/csv", "ebp": "text/csv"}
 
@@ -440,7 +438,9 @@ class LedgerExport(models.Model):
         )
         self.write(values)
         if self.export_format == "fec":
-            self.description_attachment_id = self._attach_description()
+            self.description_attachment_id = self.env[
+                "ledger.export.fec"
+            ]._attach_description(self)
             if self.lock_period and self.official:
                 self._lock_period()
         _logger.info(
@@ -490,7 +490,7 @@ class LedgerExport(models.Model):
         """Stream the canonical extract into ``out`` in the chosen format;
         returns the values to store on the export."""
         if self.export_format == "fec":
-            return self._write_fec(out, extract)
+            return self.env["ledger.export.fec"]._write(self, out, extract)
         rows = extract._iter_lines(self)
         if self.export_format == "csv":
             options = formats.CsvOptions(
@@ -519,231 +519,6 @@ class LedgerExport(models.Model):
             "transliterated_count": result.transliterated,
             "replaced_count": result.replaced,
         }
-
-    def _write_fec(self, out, extract):
-        """The FEC: header and opening entry by ``fec.FecWriter``, then the
-        period's lines as PostgreSQL formats them (the same bytes, faster),
-        copied out and transcoded batch by batch. The checks read the bytes as they are
-        written, in a thread: they end with the file."""
-        file_name = self._fec_filename()
-        options = fec.FecOptions(encoding=self.encoding, separator=self.separator)
-        opening = extract._opening_lines(self)
-        fiscal_year = (self.date_from, self.date_to)
-        checks = stream.BackgroundConsumer(
-            lambda source: fec_check.check_fec(
-                source, filename=file_name, fiscal_year=fiscal_year
-            )
-        )
-        with checks:
-            target = stream.TeeFile(out, checks)
-            writer = fec.FecWriter(target, options)
-            writer.write_header()
-            writer.write_lines(opening)
-            result = writer.close()
-            transcoder = Transcoder(options.encoding)
-            line_end = options.line_end
-
-            def write_lines(data, _count):
-                text = data.decode()
-                if line_end != "\n":
-                    text = text.replace("\n", line_end)
-                target.write(transcoder.encode(text))
-
-            lines = result.lines + extract._copy_fec_lines(
-                self, options.separator, write_lines
-            )
-        return {
-            "file_name": file_name,
-            "line_count": lines,
-            "transliterated_count": result.transliterated + transcoder.transliterated,
-            "replaced_count": result.replaced + transcoder.replaced,
-            **self._check_values(checks.result),
-        }
-
-    def _fec_filename(self):
-        return fec.fec_filename(
-            self._company_siren(), self.date_to, official=self.official
-        )
-
-    def _company_siren(self):
-        """The SIREN of the company: its registry number (SIREN, SIRET or
-        RCS), else its SIRET (l10n_fr), else its French VAT number."""
-        company = self.company_id
-        candidates = [
-            (fec.siren_from_registry, company.company_registry),
-            (fec.siren_from_registry, company["siret"] if "siret" in company else None),
-            (fec.siren_from_vat, company.vat),
-        ]
-        for parse, value in candidates:
-            if value:
-                try:
-                    return parse(value)
-                except LedgerExportError:
-                    continue
-        raise UserError(
-            self.env._(
-                "The FEC file is named after the SIREN of %(company)s: set its "
-                "Company Registry to its SIREN (9 digits) or SIRET (14 digits).",
-                company=company.display_name,
-            )
-        )
-
-    def _check_values(self, report):
-        """What the export stores of a ``fec_check.CheckReport``."""
-        if report.error_count:
-            state = "failed"
-        elif report.warning_count:
-            state = "warning"
-        else:
-            state = "passed"
-        listed = [str(finding) for finding in report.findings[:MAX_LISTED_FINDINGS]]
-        hidden = len(report.findings) - len(listed)
-        if hidden > 0:
-            listed.append(self.env._("… and %(count)s more findings.", count=hidden))
-        counts = [f"{code}: {count}" for code, count in sorted(report.counts.items())]
-        gaps = [
-            f"{sequence.journal} {sequence.prefix}: {', '.join(sequence.gap_labels())}"
-            for sequence in report.sequences
-            if sequence.gaps
-        ]
-        journals = [
-            self.env._(
-                "%(code)s %(label)s: %(entries)s entries, %(lines)s lines, "
-                "debit %(debit)s, credit %(credit)s",
-                code=journal.code,
-                label=journal.label,
-                entries=journal.entries,
-                lines=journal.lines,
-                debit=journal.debit,
-                credit=journal.credit,
-            )
-            for _code, journal in sorted(report.journals.items())
-        ]
-        return {
-            "journal_summary": "\n".join(journals) or False,
-            "check_state": state,
-            "check_error_count": report.error_count,
-            "check_warning_count": report.warning_count,
-            "check_report": "\n".join(counts + [""] + listed).strip() or False,
-            "sequence_gaps": "\n".join(gaps) or False,
-            "entry_count": report.entries,
-            "total_debit": report.total_debit,
-            "total_credit": report.total_credit,
-        }
-
-    def _fec_field_descriptions(self):
-        """``(field name, what it holds)`` of the 18 FEC columns."""
-        descriptions = [
-            self.env._("journal code"),
-            self.env._("journal label"),
-            self.env._("entry number, continuous within each journal"),
-            self.env._("accounting date of the entry"),
-            self.env._("general ledger account number"),
-            self.env._("general ledger account label"),
-            self.env._("sub-ledger account (customer or vendor), blank if none"),
-            self.env._("sub-ledger account label, blank if none"),
-            self.env._("supporting document reference, '-' if none"),
-            self.env._("supporting document date (invoice date, else entry date)"),
-            self.env._("line label, '/' if none"),
-            self.env._("debit amount"),
-            self.env._("credit amount"),
-            self.env._("matching (lettering) code of a full reconciliation"),
-            self.env._("date the matching was recorded"),
-            self.env._("validation date (the accounting date)"),
-            self.env._("signed amount in foreign currency, blank if none"),
-            self.env._("foreign currency code, blank if none"),
-        ]
-        return list(zip(fec.FEC_COLUMNS, descriptions, strict=True))
-
-    def _description_text(self):
-        """The written description of the FEC file (A47 A-1 II), plain text."""
-        self.ensure_one()
-        separator = self.env._("tab") if self.separator == "tab" else "|"
-        encoding = dict(self._fields["encoding"]._description_selection(self.env))
-        parts = [
-            self.env._("Description of the FEC file %(name)s", name=self.file_name),
-            "",
-            self.env._(
-                "Company: %(company)s, SIREN %(siren)s",
-                company=self.company_id.name,
-                siren=self._company_siren(),
-            ),
-            self.env._(
-                "Period: %(start)s to %(end)s; %(kind)s",
-                start=self.date_from,
-                end=self.date_to,
-                kind=self.env._("official file, posted entries only")
-                if self.official
-                else self.env._("test file, draft entries included"),
-            ),
-            self.env._(
-                "Generated on %(date)s by %(user)s; SHA-256 %(sha)s; %(size)s bytes",
-                date=fields.Datetime.to_string(fields.Datetime.now()),
-                user=self.user_id.name,
-                sha=self.sha256,
-                size=self.file_size,
-            ),
-            "",
-            self.env._(
-                "Structure: flat text file of %(lines)s lines after the header line "
-                "(LPF art. A47 A-1, general case), %(count)s fields per line "
-                "separated by %(separator)s, lines ending CR LF, encoded in "
-                "%(encoding)s. Dates are written AAAAMMJJ; amounts in base 10 "
-                "with a comma decimal separator, zero-padded, the unused side of "
-                "Debit and Credit being zero. The opening entry (journal OUV) "
-                "comes first, then the entries in the order of their date.",
-                lines=self.line_count,
-                count=len(fec.FEC_COLUMNS),
-                separator=separator,
-                encoding=encoding.get(self.encoding, self.encoding),
-            ),
-            self.env._(
-                "%(transliterated)s characters the encoding lacks were "
-                "transliterated, %(replaced)s replaced by '?'.",
-                transliterated=self.transliterated_count,
-                replaced=self.replaced_count,
-            ),
-            "",
-            self.env._("Fields:"),
-            *(
-                f"{index:>2}. {name}: {text}"
-                for index, (name, text) in enumerate(
-                    self._fec_field_descriptions(), start=1
-                )
-            ),
-            "",
-            self.env._("Journals:"),
-            self.journal_summary or "-",
-            "",
-            self.env._("Numbering gaps (to be explained):"),
-            self.sequence_gaps or self.env._("none"),
-            "",
-            self.env._(
-                "Checks: %(errors)s errors, %(warnings)s warnings.",
-                errors=self.check_error_count,
-                warnings=self.check_warning_count,
-            ),
-            self.check_report or "",
-        ]
-        lines = [line for part in parts for line in part.split("\n")]
-        return "\r\n".join(lines).rstrip() + "\r\n"
-
-    def _attach_description(self):
-        stem = self.file_name.rsplit(".", 1)[0]
-        return (
-            self.env["ir.attachment"]
-            .sudo()
-            .create(
-                {
-                    "name": f"{stem}-description.txt",
-                    "res_model": self._name,
-                    "res_id": self.id,
-                    "type": "binary",
-                    "mimetype": "text/plain",
-                    "raw": self._description_text().encode("utf-8"),
-                }
-            )
-        )
 
     def _store_file(self, path, file_name, out):
         """Attach the written file without loading it in memory: it is copied

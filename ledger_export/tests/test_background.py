@@ -45,17 +45,16 @@ class TestBackgroundExport(LedgerExportCommon):
         broken, _action = self._export()
         good, _action = self._export(official=False)
         self.assertEqual((broken.state, good.state), ("queued", "queued"))
-        Export = type(self.env["ledger.export"])
-        original = Export._company_siren
+        Fec = type(self.env["ledger.export.fec"])
+        original = Fec._filename
 
-        def siren(export):
-            if export.id == broken.id:
-                export.company_id.sudo().company_registry = "not a siren"
-                return original(export)
-            return SIREN
+        def filename(service, export):
+            registry = "not a siren" if export.id == broken.id else SIREN
+            export.company_id.sudo().company_registry = registry
+            return original(service, export)
 
         with (
-            patch.object(Export, "_company_siren", siren),
+            patch.object(Fec, "_filename", filename),
             freeze_time("2026-02-15"),
             self._no_commit(),
             mute_logger("odoo.addons.ledger_export.models.ledger_export"),
