@@ -86,6 +86,24 @@ def main(sizes, engines=("ours", "oca")):
                     f"N={n}: {engine} {row['contracts_per_s']} contracts/s, OCA "
                     f"contract {oca['contracts_per_s']} contracts/s: x{ratio:.2f}"
                 )
+            if engine != "oca" and row.get("workers") == 1:
+                print_odoo_share(row, oca)
+
+
+def print_odoo_share(row, oca):
+    """How much of a one-worker run Odoo's own account.move create and post
+    take, and the best contracts/s the run could reach if everything else
+    cost nothing."""
+    total = row["contracts"] / row["contracts_per_s"]
+    odoo = row["odoo_create_s_main_process"] + row["post_s"]
+    line = (
+        f"N={row['contracts']}: {row['engine']}: Odoo's account.move create + "
+        f"post {odoo:.1f} s of {total:.1f} s ({100 * odoo / total:.0f} %); "
+        f"with our own code at zero: {row['contracts'] / odoo:.1f} contracts/s"
+    )
+    if oca:
+        line += f" (x{row['contracts'] / odoo / oca['contracts_per_s']:.2f} OCA)"
+    print(line)
 
 
 if __name__ == "__main__":

@@ -271,7 +271,10 @@ def post(env, moves, batch=200):
 
 def main(env, n, engine):
     cr = env.cr
+    # helpers only for the bill run: OCA's cron is one job, one worker
     workers = int(os.environ.get("BENCH_WORKERS", "1"))
+    if engine != "consolidated":
+        workers = 1
     helpers = start_helpers(env, workers - 1) if engine == "consolidated" else []
     start = fields.Date.context_today(env["res.users"]).replace(day=1)
     setup = {"ours": setup_ours, "consolidated": setup_consolidated, "oca": setup_oca}[
