@@ -13,7 +13,7 @@
     "development_status": "Beta",
     "application": False,
     "installable": True,
-    "depends": ["recurring_billing", "dunning_levels"],
+    "depends": ["recurring_billing", "dunning_levels", "account_edi_ubl_cii"],
     "external_dependencies": {"python": ["factur-x", "saxonche", "pikepdf"]},
     "data": [
         # security

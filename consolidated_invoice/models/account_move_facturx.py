@@ -157,12 +157,27 @@ class AccountMove(models.Model):
                     partner=name,
                 )
             )
-        elif not siren and not commercial.email:
+        elif (
+            not siren
+            and not commercial.email
+            and not (self._facturx_directory_address(partner))
+        ):
             problems.append(
                 self.env._(
                     "the customer %(partner)s has neither a SIREN nor an e-mail "
                     "address for its electronic address",
                     partner=name,
+                )
+            )
+        directory_address = self._facturx_directory_address(partner)
+        if directory_address and siren and not directory_address.startswith(siren):
+            problems.append(
+                self.env._(
+                    "the electronic invoicing address %(address)s of %(partner)s "
+                    "does not start with its SIREN %(siren)s",
+                    address=directory_address,
+                    partner=name,
+                    siren=siren,
                 )
             )
         missing = [
@@ -283,10 +298,28 @@ class AccountMove(models.Model):
         )
 
     @api.model
+    def _facturx_directory_address(self, partner):
+        """The address of the French directory (scheme 0225) set on the
+        partner's e-invoicing settings, else on its company: a SIREN with a
+        routing suffix, say; "" if none."""
+        for candidate in (partner, partner.commercial_partner_id):
+            if (
+                candidate.peppol_eas == facturx_model.EAS_FR_DIRECTORY
+                and candidate.peppol_endpoint
+            ):
+                return candidate.peppol_endpoint
+        return ""
+
+    @api.model
     def _facturx_party(self, partner, seller=False):
+        """BT-34 / BT-49: the directory address set on the partner, else its
+        SIREN in the directory's scheme, else its e-mail address."""
         commercial = partner.commercial_partner_id
         siren, siret = facturx_identifiers.split_registry(commercial.company_registry)
-        if siren:
+        directory_address = self._facturx_directory_address(partner)
+        if directory_address:
+            address, scheme = directory_address, facturx_model.EAS_FR_DIRECTORY
+        elif siren:
             address, scheme = siren, facturx_model.EAS_FR_DIRECTORY
         else:
             address, scheme = commercial.email or "", EAS_EMAIL

@@ -5,6 +5,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 from lxml import etree
 
+from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tests import tagged
 
@@ -120,6 +121,33 @@ class TestFacturXMapping(FacturXCommon):
             deposit_root.findtext("rsm:ExchangedDocument/ram:TypeCode", namespaces=NS),
             "386",
         )
+
+    def test_directory_address_from_the_e_invoicing_settings(self):
+        """BT-49 is the French directory address set on the customer (Odoo's
+        e-invoicing address, scheme 0225), a SIREN with a routing suffix
+        here; without one it is the SIREN."""
+        self.customer.write({"peppol_eas": "0225", "peppol_endpoint": "552081317_FACT"})
+        invoice = self._facturx_invoice()
+        buyer = invoice._facturx_invoice().buyer
+        self.assertEqual(
+            (buyer.electronic_address, buyer.electronic_address_scheme),
+            ("552081317_FACT", "0225"),
+        )
+        xml, root = self._xml_root(invoice)
+        address = root.find(
+            ".//ram:BuyerTradeParty/ram:URIUniversalCommunication/ram:URIID",
+            namespaces=NS,
+        )
+        self.assertEqual(
+            (address.text, address.get("schemeID")), ("552081317_FACT", "0225")
+        )
+        [report] = facturx_validate.validate_many([xml])
+        self.assertEqual([f.message for f in report.errors], [])
+        # a directory address must start with the SIREN: refused at posting
+        self.customer.peppol_endpoint = "443061841_FACT"
+        draft = self._facturx_invoice(post=False)
+        with self.assertRaisesRegex(UserError, "does not start with its SIREN"):
+            draft.action_post()
 
     def test_subscription_lines_are_services(self):
         invoice = self._facturx_invoice(
