@@ -19,10 +19,18 @@ sys.path.insert(0, str(HERE))
 
 import common  # noqa: E402
 
-# engine -> (database with the addons installed, the addons)
+# engine -> (database with the addons installed, the addons); Odoo's
+# e-invoicing module, auto-installed with account in real databases, is in
+# every one (consolidated_invoice depends on it)
 BASES = {
-    "ours": ("facturo_bench_base", ["recurring_billing", "contract"]),
-    "oca": ("facturo_bench_base", ["recurring_billing", "contract"]),
+    "ours": (
+        "facturo_bench_base",
+        ["recurring_billing", "contract", "account_edi_ubl_cii"],
+    ),
+    "oca": (
+        "facturo_bench_base",
+        ["recurring_billing", "contract", "account_edi_ubl_cii"],
+    ),
     "consolidated": (
         "facturo_bench_consolidated",
         ["recurring_billing", "consolidated_invoice", "contract"],
