@@ -41,9 +41,11 @@ def test_manifest(addon):
 
 
 def test_dependencies_between_addons():
+    # account_edi_ubl_cii: Odoo's e-invoicing settings of partners (BT-49)
     assert manifest("consolidated_invoice")["depends"] == [
         "recurring_billing",
         "dunning_levels",
+        "account_edi_ubl_cii",
     ]
     assert sorted(manifest("dunning_levels")["depends"]) == ["account", "mail"]
     assert manifest("ledger_export")["depends"] == ["account"]
