@@ -185,37 +185,26 @@ def finish_helpers(helpers):
     return results
 
 
-POSTING = {"time": 0.0, "queries": 0}
-# time spent inside Odoo's own account.move.create (outermost calls)
-MOVE_CREATE = {"time": 0.0, "depth": 0}
+# time and queries spent in account.move.action_post, and in Odoo's own
+# account.move.create (outermost calls only)
+POSTING = {"time": 0.0, "queries": 0, "depth": 0}
+MOVE_CREATE = {"time": 0.0, "queries": 0, "depth": 0}
 
 
-def measured_post(action_post):
-    """Wrap account.move.action_post to measure what posting costs."""
+def measured(method, bucket):
+    """Wrap an account.move method to add what its outermost calls cost to
+    ``bucket``."""
 
-    def wrapper(self):
+    def wrapper(self, *args):
+        bucket["depth"] += 1
         q0, t0 = queries(), time.perf_counter()
         try:
-            return action_post(self)
+            return method(self, *args)
         finally:
-            POSTING["time"] += time.perf_counter() - t0
-            POSTING["queries"] += queries() - q0
-
-    return wrapper
-
-
-def measured_create(create):
-    """Wrap account.move.create to measure Odoo's share of the run."""
-
-    def wrapper(self, vals_list):
-        MOVE_CREATE["depth"] += 1
-        t0 = time.perf_counter()
-        try:
-            return create(self, vals_list)
-        finally:
-            MOVE_CREATE["depth"] -= 1
-            if not MOVE_CREATE["depth"]:
-                MOVE_CREATE["time"] += time.perf_counter() - t0
+            bucket["depth"] -= 1
+            if not bucket["depth"]:
+                bucket["time"] += time.perf_counter() - t0
+                bucket["queries"] += queries() - q0
 
     return wrapper
 
@@ -224,8 +213,8 @@ def run_cron(env):
     """The daily cron (invoices created and posted in the same committed
     chunks); posting is measured apart."""
     move_class = type(env["account.move"])
-    move_class.action_post = measured_post(move_class.action_post)
-    move_class.create = measured_create(move_class.create)
+    move_class.action_post = measured(move_class.action_post, POSTING)
+    move_class.create = measured(move_class.create, MOVE_CREATE)
     before = {m.id for m in env["account.move"].search([])}
     q0, t0 = queries(), time.perf_counter()
     profile_path = os.environ.get("BENCH_PROFILE")

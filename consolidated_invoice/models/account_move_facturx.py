@@ -133,6 +133,7 @@ class AccountMove(models.Model):
         commercial = partner.commercial_partner_id
         name = commercial.display_name
         siren, _siret = facturx_identifiers.split_registry(commercial.company_registry)
+        directory_address = self._facturx_directory_address(partner)
         french = commercial.country_id.code == "FR"
         if role == "seller":
             if not siren:
@@ -157,11 +158,7 @@ class AccountMove(models.Model):
                     partner=name,
                 )
             )
-        elif (
-            not siren
-            and not commercial.email
-            and not (self._facturx_directory_address(partner))
-        ):
+        elif not siren and not commercial.email and not directory_address:
             problems.append(
                 self.env._(
                     "the customer %(partner)s has neither a SIREN nor an e-mail "
@@ -169,7 +166,6 @@ class AccountMove(models.Model):
                     partner=name,
                 )
             )
-        directory_address = self._facturx_directory_address(partner)
         if directory_address and siren and not directory_address.startswith(siren):
             problems.append(
                 self.env._(
@@ -257,11 +253,8 @@ class AccountMove(models.Model):
                     )
                 )
             buyer_vat_needed |= category in ("AE", "K")
-        intra_community = any(
-            line.tax_ids[:1]._facturx_category() == "K" for line in lines
-        )
         if (
-            intra_community
+            self._facturx_intra_community(lines)
             and not self.delivery_date
             and not any(lines.mapped("service_start_date"))
         ):
@@ -296,6 +289,11 @@ class AccountMove(models.Model):
             city=partner.city or "",
             subdivision=partner.state_id.name or "",
         )
+
+    @api.model
+    def _facturx_intra_community(self, lines):
+        """Whether the lines hold an intra-community supply (category K)."""
+        return any(line.tax_ids[:1]._facturx_category() == "K" for line in lines)
 
     @api.model
     def _facturx_directory_address(self, partner):
@@ -430,9 +428,7 @@ class AccountMove(models.Model):
         delivery = None
         shipping = self.partner_shipping_id or self.partner_id
         elsewhere = shipping != self.partner_id and bool(shipping.street)
-        intra_community = any(
-            line.tax_ids[:1]._facturx_category() == "K" for line in lines
-        )
+        intra_community = self._facturx_intra_community(lines)
         if elsewhere or intra_community or self.delivery_date:
             with_address = elsewhere or intra_community
             delivery = Delivery(

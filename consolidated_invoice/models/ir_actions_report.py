@@ -32,7 +32,8 @@ class IrActionsReport(models.Model):
             return super()._render_qweb_pdf_prepare_streams(
                 report_ref, data, res_ids=res_ids
             )
-        others = [res_id for res_id in res_ids if res_id not in issued.ids]
+        issued_by_id = {move.id: move for move in issued}
+        others = [res_id for res_id in res_ids if res_id not in issued_by_id]
         rendered = (
             super()._render_qweb_pdf_prepare_streams(report_ref, data, res_ids=others)
             if others
@@ -40,7 +41,7 @@ class IrActionsReport(models.Model):
         )
         streams = OrderedDict()
         for res_id in res_ids:
-            move = issued.filtered(lambda m, res_id=res_id: m.id == res_id)
+            move = issued_by_id.get(res_id)
             if move:
                 streams[res_id] = {
                     "stream": io.BytesIO(move.invoice_pdf_report_id.raw),

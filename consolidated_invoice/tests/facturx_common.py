@@ -8,6 +8,13 @@ from odoo.tools import config
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
+#: Namespaces of the CII XML.
+NS = {
+    "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
+    "ram": "urn:un:unece:uncefact:data:standard:"
+    "ReusableAggregateBusinessInformationEntity:100",
+}
+
 #: Well-formed but fictitious identifiers (Luhn SIREN/SIRET, FR VAT keys).
 SELLER_SIRET = "12345678200010"
 BUYER_SIRET = "55208131700018"

@@ -10,13 +10,7 @@ from odoo.fields import Command
 from odoo.tests import tagged
 
 from ..tools import facturx_validate
-from .facturx_common import FacturXCommon
-
-NS = {
-    "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
-    "ram": "urn:un:unece:uncefact:data:standard:"
-    "ReusableAggregateBusinessInformationEntity:100",
-}
+from .facturx_common import NS, FacturXCommon
 
 
 @tagged("post_install", "-at_install")

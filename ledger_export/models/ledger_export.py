@@ -276,19 +276,19 @@ class LedgerExport(models.Model):
         self.ensure_one()
         if not self.attachment_id:
             raise UserError(self.env._("This export has no file yet."))
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{self.attachment_id.id}?download=true",
-            "target": "self",
-        }
+        return self._download_action(self.attachment_id)
 
     def action_download_description(self):
         self.ensure_one()
         if not self.description_attachment_id:
             raise UserError(self.env._("This export has no description."))
+        return self._download_action(self.description_attachment_id)
+
+    @api.model
+    def _download_action(self, attachment):
         return {
             "type": "ir.actions.act_url",
-            "url": f"/web/content/{self.description_attachment_id.id}?download=true",
+            "url": f"/web/content/{attachment.id}?download=true",
             "target": "self",
         }
 
