@@ -166,6 +166,23 @@ class TestInvoicing(RecurringBillingCommon):
         self.assertEqual(move.partner_id, contract.partner_invoice_id)
         self.assertEqual(move.state, "draft")
 
+    def _distribution_model(self, product):
+        """An analytic distribution model sending ``product`` to a new
+        analytic account (returned)."""
+        plan = self.env["account.analytic.plan"].sudo().create({"name": "Services"})
+        account = (
+            self.env["account.analytic.account"]
+            .sudo()
+            .create({"name": product.name, "plan_id": plan.id})
+        )
+        self.env["account.analytic.distribution.model"].sudo().create(
+            {
+                "product_id": product.id,
+                "analytic_distribution": {str(account.id): 100},
+            }
+        )
+        return account
+
     def test_analytic_distribution_models_still_apply(self):
         """Lines skip the model lookup only when the company has no analytic
         distribution model; once one exists, Odoo's lookup applies it."""
@@ -173,18 +190,7 @@ class TestInvoicing(RecurringBillingCommon):
         self._contract("2026-01-01", self.monthly_calendar, lines=lines)
         january = self._bill("2026-01-01")
         self.assertFalse(any(january.invoice_line_ids.mapped("analytic_distribution")))
-        plan = self.env["account.analytic.plan"].sudo().create({"name": "Services"})
-        account = (
-            self.env["account.analytic.account"]
-            .sudo()
-            .create({"name": "Hosting", "plan_id": plan.id})
-        )
-        self.env["account.analytic.distribution.model"].sudo().create(
-            {
-                "product_id": self.hosting.id,
-                "analytic_distribution": {str(account.id): 100},
-            }
-        )
+        account = self._distribution_model(self.hosting)
         february = self._bill("2026-02-01")
         distribution = {
             line.product_id: line.analytic_distribution
@@ -192,6 +198,27 @@ class TestInvoicing(RecurringBillingCommon):
         }
         self.assertEqual(distribution[self.hosting], {str(account.id): 100})
         self.assertFalse(distribution[self.support])
+
+    def test_no_analytic_lookup_without_distribution_models(self):
+        """Without a model, the line values say there is no distribution, so
+        that Odoo does not search the models line by line; with one, they
+        leave the lookup to Odoo."""
+        contract = self._contract("2026-01-01", self.monthly_calendar)
+        Invoicing = self.env["recurring.invoicing"]
+
+        def analytic_values():
+            invoices = Invoicing._prepare_invoices(contract, date(2026, 1, 1))
+            Invoicing._preset_empty_analytic_distribution(invoices)
+            return {
+                command[2].get("analytic_distribution", "not given")
+                for invoice in invoices
+                for command in invoice["values"]["invoice_line_ids"]
+                if command[2].get("display_type", "product") == "product"
+            }
+
+        self.assertEqual(analytic_values(), {False})
+        self._distribution_model(self.support)
+        self.assertEqual(analytic_values(), {"not given"})
 
     def test_auto_post_setting(self):
         self.env.company.sudo().recurring_auto_post = True
