@@ -47,9 +47,9 @@ NS = {
     "ram": facturx_builder.NS_RAM,
     "udt": facturx_builder.NS_UDT,
 }
-#: Warnings our own XML may raise: an empty ApplicableHeaderTradeDelivery
-#: (mandatory in CII, empty when there is no delivery data).
-ALLOWED_WARNINGS = {"PEPPOL-EN16931-R008"}
+#: Warnings our own XML may raise: none (an empty ApplicableHeaderTradeDelivery
+#: once raised PEPPOL-EN16931-R008; the buyer is now named as delivered).
+ALLOWED_WARNINGS: set = set()
 
 
 # ----------------------------------------------------------------------

@@ -21,6 +21,7 @@ from ..tools.facturx_model import (
     PaymentMeans,
     PaymentTerms,
     PrecedingInvoice,
+    StatedVat,
     Tax,
 )
 
@@ -356,6 +357,9 @@ class AccountMove(models.Model):
         )
 
     def _facturx_line(self, line, position):
+        """The line as ``facturx_model.Line``; its net amount BT-131 is the
+        line subtotal as Odoo computed it, whatever the price precision, the
+        discount or a tax included in the price."""
         quantity, price = line.quantity, line.price_unit
         tax = line.tax_ids[:1]
         if tax.price_include:
@@ -370,8 +374,9 @@ class AccountMove(models.Model):
             name=(line.product_id.name or line.name or "").strip()[:255] or "-",
             description=line.name or "",
             quantity=_dec(quantity, 4),
-            unit_price=_dec(price, 6),
+            unit_price=_dec(price, 10),
             discount_percent=_dec(discount, 4),
+            net_amount=_dec(line.price_subtotal, line.currency_id.decimal_places),
             tax=self._facturx_tax(tax),
             nature=self._facturx_line_nature(line),
             period_start=line.service_start_date or None,
@@ -487,7 +492,37 @@ class AccountMove(models.Model):
                 tax=_dec(self.amount_tax, 2),
                 total=_dec(self.amount_total, 2),
             ),
+            vat_amounts=self._facturx_vat_amounts(lines),
         )
+
+    def _facturx_vat_amounts(self, lines):
+        """The invoice's own VAT base and amount per Factur-X category and
+        rate, from its accounting lines: what the company's tax rounding
+        (per line or global) made of them."""
+        sign = self.direction_sign
+        bases, taxes = {}, {}
+
+        def key(tax):
+            described = self._facturx_tax(tax)
+            return described.category, described.rate
+
+        for line in lines:
+            line_key = key(line.tax_ids[:1])
+            bases[line_key] = bases.get(line_key, 0.0) + line.amount_currency * sign
+        for line in self.line_ids:
+            if line.display_type == "tax":
+                line_key = key(line.tax_line_id)
+                taxes[line_key] = taxes.get(line_key, 0.0) + line.amount_currency * sign
+        digits = self.currency_id.decimal_places
+        return [
+            StatedVat(
+                category=category,
+                rate=rate,
+                basis=_dec(basis, digits),
+                tax=_dec(taxes.get((category, rate), 0.0), digits),
+            )
+            for (category, rate), basis in bases.items()
+        ]
 
     def _facturx_xml(self):
         """The Factur-X EN 16931 XML of this move (raises ``FacturXDataError``)."""

@@ -66,8 +66,13 @@ def to_decimal(value) -> Decimal:
 
 
 def round_amount(value) -> Decimal:
-    """A monetary amount: 2 decimals, half up (away from zero on ties)."""
-    return to_decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+    """A monetary amount: 2 decimals, half up (away from zero on ties).
+
+    Zero is always positive: ``-0.00`` (a negative base at a 0 % rate, a
+    negative amount that rounds to nothing) fails EN 16931 BR-*-09.
+    """
+    amount = to_decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+    return amount if amount else abs(amount)
 
 
 def decimals(value: Decimal) -> int:
@@ -103,6 +108,7 @@ class LineAmounts:
     gross_amount: Decimal  # quantity × net price, before line allowances
     allowances_charges: tuple[ResolvedAllowanceCharge, ...]
     net_amount: Decimal  # BT-131
+    base_quantity: Decimal = Decimal("1")  # BT-149 the prices are given for
 
 
 @dataclass(frozen=True)
@@ -170,35 +176,132 @@ def _resolve(ac: AllowanceCharge, default_base: Decimal) -> ResolvedAllowanceCha
     return ResolvedAllowanceCharge(ac, amount, base, percent)
 
 
+#: Price base quantities tried (BT-149): 1, 10, … 10**9 units.
+_MAX_BASE_EXPONENT = 9
+#: Decimals of a price in the XML (BR-FR-DEC-03).
+PRICE_DECIMALS = 6
+_PRICE_QUANTUM = Decimal(1).scaleb(-PRICE_DECIMALS)
+
+
+def _fits_price(value: Decimal) -> bool:
+    return decimals(value) <= PRICE_DECIMALS
+
+
+@dataclass(frozen=True)
+class _Prices:
+    """Prices per ``base_quantity`` units, each with at most 6 decimals."""
+
+    net: Decimal
+    gross: Decimal | None
+    discount: Decimal | None
+    base_quantity: Decimal
+
+
+def _exact_prices(unit_price, discount, base_quantity) -> _Prices | None:
+    """The prices written as they are (``discount`` in percent), per 1, 10,
+    100… times ``base_quantity`` so that no price needs more than 6
+    decimals; None if even 10**9 units are not enough."""
+    net = unit_price * (HUNDRED - discount) / HUNDRED if discount else unit_price
+    for exponent in range(_MAX_BASE_EXPONENT + 1):
+        scale = Decimal(1).scaleb(exponent)
+        net_scaled = net * scale
+        gross_scaled = unit_price * scale
+        if _fits_price(net_scaled) and _fits_price(gross_scaled):
+            if discount <= 0:  # none, or a surcharge: the net price alone
+                return _Prices(net_scaled, None, None, base_quantity * scale)
+            return _Prices(
+                net_scaled,
+                gross_scaled,
+                gross_scaled - net_scaled,
+                base_quantity * scale,
+            )
+    return None
+
+
+def _prices_for_amount(target, quantity, unit_price, discount, base_quantity):
+    """Prices that give exactly ``target`` for ``quantity`` (the issuer's own
+    rounding of a tax-included or high-precision price): the net price per
+    1, 10, 100… base quantities, rounded to 6 decimals, until it does."""
+    for exponent in range(_MAX_BASE_EXPONENT + 1):
+        base = base_quantity * Decimal(1).scaleb(exponent)
+        net = (target * base / quantity).quantize(_PRICE_QUANTUM, ROUND_HALF_UP)
+        if net < 0 or round_amount(quantity * net / base) != target:
+            continue
+        gross = unit_price * base / base_quantity if discount > 0 else None
+        if gross is not None and (not _fits_price(gross) or gross < net):
+            gross = None
+        return _Prices(
+            net.normalize() if net else ZERO,
+            gross,
+            None if gross is None else gross - net,
+            base,
+        )
+    return None
+
+
 def line_amounts(line: Line, position: int) -> LineAmounts:
-    """The amounts of ``line`` (1-based ``position`` gives the default BT-126)."""
+    """The amounts of ``line`` (1-based ``position`` gives the default BT-126).
+
+    Any price precision and any percentage discount are written exactly:
+    a price that needs more than 6 decimals is given per 10, 100… units
+    (BT-149), the discount as the gross price BT-148 and the discount per
+    unit BT-147. When the issuer states the line net amount
+    (``line.net_amount``), BT-131 is that amount to the cent.
+    """
     quantity = to_decimal(line.quantity)
     unit_price = to_decimal(line.unit_price)
     discount = to_decimal(line.discount_percent or 0)
     base_quantity = to_decimal(line.price_base_quantity or 1)
     if base_quantity <= 0:
         raise FacturXDataError([f"Line {position}: price base quantity must be > 0"])
-    if discount:
-        price_discount = unit_price * discount / HUNDRED
-        net_price = unit_price - price_discount
-        gross_price = unit_price
-    else:
-        price_discount = gross_price = None
-        net_price = unit_price
-    gross_amount = round_amount(quantity * net_price / base_quantity)
-    resolved = tuple(_resolve(ac, gross_amount) for ac in line.allowances_charges)
+    resolved_later = []
+    prices = _exact_prices(unit_price, discount, base_quantity)
+    gross_amount = (
+        None
+        if prices is None
+        else round_amount(quantity * prices.net / prices.base_quantity)
+    )
+    if line.net_amount is not None:
+        target = round_amount(line.net_amount)
+        base = target if gross_amount is None else gross_amount
+        resolved_later = [_resolve(ac, base) for ac in line.allowances_charges]
+        signed = sum(
+            (i.amount if i.source.charge else -i.amount for i in resolved_later), ZERO
+        )
+        target_gross = target - signed
+        if gross_amount != target_gross:
+            if not quantity:
+                raise FacturXDataError(
+                    [f"Line {position}: a line of quantity 0 cannot amount to {target}"]
+                )
+            prices = _prices_for_amount(
+                target_gross, quantity, unit_price, discount, base_quantity
+            )
+            gross_amount = target_gross
+    if prices is None:
+        raise FacturXDataError(
+            [
+                f"Line {position}: the price {unit_price} cannot be written with "
+                f"{PRICE_DECIMALS} decimals per up to 10^{_MAX_BASE_EXPONENT} units "
+                "(BR-FR-DEC-03)"
+            ]
+        )
+    resolved = tuple(
+        resolved_later or (_resolve(ac, gross_amount) for ac in line.allowances_charges)
+    )
     net_amount = gross_amount
     for item in resolved:
         net_amount += item.amount if item.source.charge else -item.amount
     return LineAmounts(
         line=line,
         line_id=line.line_id or str(position),
-        net_price=net_price,
-        gross_price=gross_price,
-        price_discount=price_discount,
+        net_price=prices.net,
+        gross_price=prices.gross,
+        price_discount=prices.discount,
         gross_amount=gross_amount,
         allowances_charges=resolved,
         net_amount=net_amount,
+        base_quantity=prices.base_quantity,
     )
 
 
@@ -216,8 +319,48 @@ def _exemption(groups, key, tax: Tax, problems):
             groups[key] = reason
 
 
-def tax_breakdown(lines, document_acs) -> tuple[TaxBreakdown, ...]:
-    """The VAT breakdown (BG-23) of computed lines and document allowances/charges."""
+#: BR-CO-17: the VAT of a category may differ from its base × rate by at
+#: most one currency unit (the schematron's tolerance for per-line rounding).
+VAT_TOLERANCE = Decimal("1")
+
+
+def _stated_vat(invoice: Invoice) -> dict:
+    """The invoice's own VAT figures by (category, rate)."""
+    stated = {}
+    for vat in invoice.vat_amounts:
+        key = (vat.category, to_decimal(vat.rate).normalize())
+        if key in stated:
+            raise FacturXDataError(
+                [f"VAT category {key[0]} at {key[1]} % is stated twice (BG-23)"]
+            )
+        stated[key] = vat
+    return stated
+
+
+def _vat_amount(key, basis: Decimal, stated) -> Decimal:
+    """BT-117 of ``key``: the invoice's own figure when stated (checked
+    against BR-CO-17), else the base × rate rounded."""
+    category, rate = key
+    computed = round_amount(basis * rate / HUNDRED)
+    if stated is None:
+        return computed
+    tax = round_amount(stated.tax)
+    if abs(tax - computed) > VAT_TOLERANCE or (not rate and tax):
+        raise FacturXDataError(
+            [
+                f"VAT category {category} at {rate} %: the invoice states {tax} "
+                f"of VAT on a base of {basis}, {computed} expected (BR-CO-17)"
+            ]
+        )
+    return tax
+
+
+def tax_breakdown(lines, document_acs, stated=None) -> tuple[TaxBreakdown, ...]:
+    """The VAT breakdown (BG-23) of computed lines and document allowances/charges.
+
+    ``stated``: the invoice's own VAT by (category, rate) (``_stated_vat``).
+    """
+    stated = stated or {}
     bases: dict = {}
     reasons: dict = {}
     problems: list[str] = []
@@ -230,6 +373,11 @@ def tax_breakdown(lines, document_acs) -> tuple[TaxBreakdown, ...]:
         signed = item.amount if item.source.charge else -item.amount
         bases[key] = bases.get(key, ZERO) + signed
         _exemption(reasons, key, item.source.tax, problems)
+    problems += [
+        f"VAT category {key[0]} at {key[1]} % is stated but no line carries it"
+        for key in stated
+        if key not in bases
+    ]
     if problems:
         raise FacturXDataError(problems)
 
@@ -241,11 +389,53 @@ def tax_breakdown(lines, document_acs) -> tuple[TaxBreakdown, ...]:
     breakdown = []
     for key in sorted(bases, key=order):
         category, rate = key
-        basis = bases[key]
-        tax = round_amount(basis * rate / HUNDRED)
+        basis = bases[key] + ZERO  # never -0
+        tax = _vat_amount(key, basis, stated.get(key))
         reason, code = reasons[key]
         breakdown.append(TaxBreakdown(category, rate, basis, tax, reason, code))
     return tuple(breakdown)
+
+
+#: Reason of the allowance or charge that carries a rounding difference of
+#: the issuer's untaxed amount (prices including VAT rounded globally).
+ROUNDING_REASON = "Arrondi"
+
+
+def _rounding_adjustments(lines, document_acs, stated) -> list:
+    """Document allowances/charges for the cents by which the issuer's VAT
+    base (``stated``) differs from the lines: Odoo spreads the rounding of
+    tax-included prices on the accounting lines, not on the line subtotals."""
+    bases: dict = {}
+    taxes: dict = {}
+    for amounts in lines:
+        key = _tax_key(amounts.line.tax)
+        bases[key] = bases.get(key, ZERO) + amounts.net_amount
+        taxes.setdefault(key, amounts.line.tax)
+    for item in document_acs:
+        key = _tax_key(item.source.tax)
+        bases[key] = bases.get(key, ZERO) + (
+            item.amount if item.source.charge else -item.amount
+        )
+        taxes.setdefault(key, item.source.tax)
+    adjustments = []
+    for key, vat in stated.items():
+        if key not in bases:
+            continue
+        delta = round_amount(vat.basis) - bases[key]
+        if not delta:
+            continue
+        if abs(delta) > VAT_TOLERANCE:
+            raise FacturXDataError(
+                [
+                    f"VAT category {key[0]} at {key[1]} %: the invoice states a base "
+                    f"of {round_amount(vat.basis)}, its lines add up to {bases[key]}"
+                ]
+            )
+        source = AllowanceCharge(
+            charge=delta > 0, amount=abs(delta), reason=ROUNDING_REASON, tax=taxes[key]
+        )
+        adjustments.append(ResolvedAllowanceCharge(source, abs(delta), None, None))
+    return adjustments
 
 
 def _document_default_base(lines, tax: Tax | None) -> Decimal:
@@ -283,8 +473,10 @@ def compute(invoice: Invoice) -> ComputedInvoice:
                 ["A document allowance or charge needs its VAT (BT-95 / BT-102)"]
             )
         document_acs.append(_resolve(ac, _document_default_base(lines, ac.tax)))
+    stated = _stated_vat(invoice)
+    document_acs += _rounding_adjustments(lines, document_acs, stated)
     document_acs = tuple(document_acs)
-    breakdown = tax_breakdown(lines, document_acs)
+    breakdown = tax_breakdown(lines, document_acs, stated)
 
     line_total = sum((a.net_amount for a in lines), ZERO)
     allowance_total = sum((i.amount for i in document_acs if not i.source.charge), ZERO)
@@ -424,15 +616,11 @@ def _check_lines(invoice: Invoice, problems: list[str]):
         unit_price = to_decimal(line.unit_price)
         if unit_price < 0:
             problems.append(f"{where}: negative price; negate the quantity (BR-27)")
-        if decimals(unit_price) > 6:
-            problems.append(f"{where}: price has more than 6 decimals (BR-FR-DEC-03)")
-        if (
-            line.discount_percent
-            and decimals(unit_price * to_decimal(line.discount_percent) / HUNDRED) > 6
-        ):
+        discount = to_decimal(line.discount_percent or 0)
+        if discount > HUNDRED:
             problems.append(
-                f"{where}: the discounted net price needs more than 6 decimals; "
-                "give the discount as a line allowance"
+                f"{where}: a discount of {discount} % makes the net price "
+                "negative (BR-27)"
             )
         if (
             line.period_start

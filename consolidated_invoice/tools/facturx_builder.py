@@ -302,7 +302,13 @@ def _line(parent, amounts: LineAmounts, profile: str):
             "LineID",
             line.purchase_order_line,
         )
-    base_quantity = line.price_base_quantity
+    # BT-149 when the prices are given for several units (the line says so,
+    # or a price needs more than 6 decimals per unit)
+    base_quantity = (
+        amounts.base_quantity
+        if line.price_base_quantity or amounts.base_quantity != 1
+        else None
+    )
     if amounts.gross_price is not None:
         gross = _el(agreement, "GrossPriceProductTradePrice")
         _el(gross, "ChargeAmount", fmt_price(amounts.gross_price))
@@ -377,16 +383,22 @@ def _ships_elsewhere(computed: ComputedInvoice) -> bool:
 
 
 def _delivery(parent, computed: ComputedInvoice):
+    """BG-13. CII requires the element and PEPPOL-EN16931-R008 refuses it
+    empty: without a delivery date or another address, the buyer's address
+    is named as the place of delivery (BG-15), which it is."""
     element = _el(parent, "ApplicableHeaderTradeDelivery")
-    delivery = computed.invoice.delivery
-    if delivery is None:
-        return
-    if _ships_elsewhere(computed):
+    invoice = computed.invoice
+    delivery = invoice.delivery
+    if delivery is None or not (delivery.delivery_date or _ships_elsewhere(computed)):
+        ship_to = _el(element, "ShipToTradeParty")
+        _el(ship_to, "Name", invoice.buyer.name)
+        _address(ship_to, invoice.buyer.address)
+    elif _ships_elsewhere(computed):
         ship_to = _el(element, "ShipToTradeParty")
         _opt(ship_to, "ID", delivery.location_id)
         _opt(ship_to, "Name", delivery.party_name)
         _address(ship_to, delivery.address)
-    if delivery.delivery_date:
+    if delivery is not None and delivery.delivery_date:
         event = _el(element, "ActualDeliverySupplyChainEvent")
         _date_time(event, "OccurrenceDateTime", delivery.delivery_date)
 

@@ -211,6 +211,10 @@ class Line:
     note: str = ""  # BT-127
     purchase_order_line: str = ""  # BT-132
     accounting_reference: str = ""  # BT-133
+    #: BT-131 as the issuing software computed it (Odoo's ``price_subtotal``):
+    #: when given, the XML line net amount is this figure to the cent, and the
+    #: prices are written so that quantity × net price gives it.
+    net_amount: Decimal | None = None
 
 
 # ---------------------------------------------------------------------------
@@ -304,6 +308,23 @@ class ExpectedTotals:
 
 
 @dataclass(frozen=True)
+class StatedVat:
+    """The VAT of one category and rate as the invoice states it (BG-23).
+
+    Odoo rounds VAT per line or globally (a company setting); either way the
+    document is the invoice, so the XML carries its figures: ``basis`` is
+    the sum of the invoice's untaxed line amounts of that VAT (BT-116),
+    ``tax`` its VAT amount (BT-117). EN 16931 BR-CO-17 tolerates the
+    difference that rounding per line makes (at most one currency unit).
+    """
+
+    category: str
+    rate: Decimal
+    basis: Decimal
+    tax: Decimal
+
+
+@dataclass(frozen=True)
 class Invoice:
     """A whole invoice (or credit note, deposit invoice…).
 
@@ -351,6 +372,7 @@ class Invoice:
     prepaid_amount: Decimal = Decimal("0")  # BT-113 (set to BT-112 if already paid)
     rounding_amount: Decimal = Decimal("0")  # BT-114
     expected: ExpectedTotals | None = None
+    vat_amounts: Sequence[StatedVat] = ()  # the document's own BG-23 figures
 
 
 # ---------------------------------------------------------------------------
