@@ -271,8 +271,8 @@ def test_any_invoice_passes_the_validation_pipeline(drawn):
     invoice, _per_line = drawn
     xml = facturx_builder.build_xml(invoice)
     report = facturx_validate.validate(xml)
-    assert report.ok, report.message()
-    assert report.rule_ids("warning") == set(), report.message()
+    assert report.ok, report.message
+    assert report.rule_ids("warning") == set(), report.message
 
 
 def test_the_issue_line_is_written_exactly():

@@ -73,6 +73,16 @@ class AccountMove(models.Model):
         return super()._get_invoice_legal_documents_all(allow_fallback=allow_fallback)
 
     # -------------------------------------------------------------------------
+    # Actions
+    # -------------------------------------------------------------------------
+
+    def action_print_pdf(self):
+        """Print gives the legal document: a posted Factur-X invoice is
+        issued first, instead of a pro forma rendering."""
+        self._facturx_issue_documents()
+        return super().action_print_pdf()
+
+    # -------------------------------------------------------------------------
     # Business methods
     # -------------------------------------------------------------------------
 

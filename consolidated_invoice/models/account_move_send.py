@@ -50,6 +50,26 @@ class AccountMoveSend(models.AbstractModel):
     _inherit = "account.move.send"
 
     @api.model
+    def _get_placeholder_mail_attachments_data(
+        self, move, invoice_edi_format=None, extra_edis=None, pdf_report=None
+    ):
+        """The sending wizard lists what is sent: for a Factur-X invoice the
+        XML is inside the PDF, and Odoo's own e-invoice XML is not sent."""
+        results = super()._get_placeholder_mail_attachments_data(
+            move,
+            invoice_edi_format=invoice_edi_format,
+            extra_edis=extra_edis,
+            pdf_report=pdf_report,
+        )
+        if move._facturx_applies():
+            results = [
+                values
+                for values in results
+                if values.get("mimetype") != "application/xml"
+            ]
+        return results
+
+    @api.model
     def _prepare_invoice_pdf_report(self, invoices_data):
         result = super()._prepare_invoice_pdf_report(invoices_data)
         for invoice, invoice_data in invoices_data.items():

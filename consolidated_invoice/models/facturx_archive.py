@@ -12,6 +12,14 @@ from ..tools import facturx_archive_chain as chain
 
 _logger = logging.getLogger(__name__)
 
+#: The validation steps as named in the summary.
+STEP_LABELS = {
+    "xsd": "XSD",
+    "en16931": "EN 16931",
+    "extended": "Factur-X EXTENDED",
+    "br-fr": "BR-FR",
+}
+
 
 class FacturxArchive(models.Model):
     """One issued Factur-X document, byte for byte, in a hash chain.
@@ -70,7 +78,71 @@ class FacturxArchive(models.Model):
         readonly=True, help="Verdict of the offline validation pipeline (JSON)."
     )
 
+    # what a person reads; the hashed values above stay as they were hashed
+    document_type = fields.Selection(
+        [("out_invoice", "Invoice"), ("out_refund", "Credit note")],
+        compute="_compute_display_values",
+    )
+    issued_on = fields.Datetime(string="Issued on", compute="_compute_display_values")
+    currency_id = fields.Many2one(
+        "res.currency", string="Invoice currency", compute="_compute_display_values"
+    )
+    total = fields.Monetary(string="Total amount", compute="_compute_display_values")
+    validation_summary = fields.Text(
+        string="Validation", compute="_compute_display_values"
+    )
+
     _chain_position_unique = models.UniqueIndex("(company_id, journal_id, sequence)")
+
+    # -------------------------------------------------------------------------
+    # Computes
+    # -------------------------------------------------------------------------
+
+    @api.depends("move_type", "issued_at", "amount_total", "currency_name")
+    def _compute_display_values(self):
+        currencies = {
+            currency.name: currency
+            for currency in self.env["res.currency"]
+            .with_context(active_test=False)
+            .search([("name", "in", list(set(self.mapped("currency_name"))))])
+        }
+        for entry in self:
+            entry.document_type = entry.move_type
+            entry.issued_on = fields.Datetime.to_datetime(entry.issued_at)
+            entry.currency_id = currencies.get(entry.currency_name)
+            entry.total = float(entry.amount_total or 0.0)
+            entry.validation_summary = entry._validation_summary()
+
+    def _validation_summary(self):
+        """The stored verdict of the validation pipeline, in words."""
+        self.ensure_one()
+        try:
+            report = json.loads(self.validation_report or "{}")
+        except ValueError:
+            return self.validation_report or ""
+        if not report:
+            return ""
+        steps = ", ".join(
+            STEP_LABELS.get(step, step) for step in report.get("steps", ())
+        )
+        errors = report.get("errors") or []
+        warnings = report.get("warnings") or []
+        if not errors and not steps:
+            head = self.env._("Valid.")
+        elif not errors:
+            head = self.env._("Valid (%(steps)s).", steps=steps)
+        else:
+            head = self.env._(
+                "%(count)s error(s) (%(steps)s).", count=len(errors), steps=steps
+            )
+        lines = [head]
+        lines += [
+            f"- {finding.get('rule_id')}: {finding.get('text', '').strip()}"
+            for finding in errors + warnings
+        ]
+        if warnings:
+            lines.append(self.env._("%(count)s warning(s).", count=len(warnings)))
+        return "\n".join(lines)
 
     # -------------------------------------------------------------------------
     # CRUD

@@ -9,7 +9,9 @@ from datetime import date
 
 from freezegun import freeze_time
 
+from odoo import fields
 from odoo.exceptions import AccessError, UserError
+from odoo.fields import Command
 from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL
 
@@ -113,6 +115,60 @@ class TestFacturXArchive(FacturXCommon):
         self.assertEqual(Archive.search([]), self.entries)
         with self.assertRaises(AccessError):
             Archive.create({"number": "X"})
+
+    def test_community_roles_reach_the_archive_and_its_export(self):
+        """Without "Show Full Accounting Features" (a technical group even the
+        administrator lacks in Community): invoicing users read the archive,
+        billing administrators and auditors export it."""
+        menu = self.env.ref("consolidated_invoice.facturx_archive_menu")
+        export_menu = self.env.ref("consolidated_invoice.facturx_archive_export_menu")
+        billing_admin = new_test_user(
+            self.env,
+            login="fx_billing_admin",
+            groups="account.group_account_manager",
+            company_id=self.env.company.id,
+        )
+        invoicing = new_test_user(
+            self.env,
+            login="fx_invoicing",
+            groups="account.group_account_invoice",
+            company_id=self.env.company.id,
+        )
+        admin = self.env.ref("base.user_admin")
+        admin.company_ids = [Command.link(self.env.company.id)]
+        for user in (billing_admin, invoicing, admin):
+            self.assertFalse(user.has_group("account.group_account_user"))
+            visible = self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
+            self.assertIn(menu.id, visible, user.login)
+            self.assertEqual(
+                self.env["facturx.archive"]
+                .with_user(user)
+                .with_company(self.env.company)
+                .search([]),
+                self.entries,
+            )
+        for user in (billing_admin, admin):
+            visible = self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
+            self.assertIn(export_menu.id, visible)
+            wizard = (
+                self.env["facturx.archive.export"]
+                .with_user(user)
+                .with_company(self.env.company)
+                .create({"date_from": "2026-01-01", "date_to": "2026-12-31"})
+            )
+            wizard.action_export()
+            self.assertTrue(wizard.export_file)
+        visible = self.env["ir.ui.menu"].with_user(invoicing)._visible_menu_ids()
+        self.assertNotIn(export_menu.id, visible)
+
+    def test_entries_read_in_words(self):
+        entry = self.entries[0]
+        self.assertEqual(entry.document_type, "out_invoice")
+        self.assertEqual(entry.currency_id, self.invoices[0].currency_id)
+        self.assertAlmostEqual(entry.total, self.invoices[0].amount_total)
+        self.assertEqual(entry.issued_on, fields.Datetime.to_datetime(entry.issued_at))
+        self.assertEqual(entry.validation_summary, "Valid.")
+        self.assertNotIn("{", entry.validation_summary)
 
     def test_integrity_notification_when_intact(self):
         action = self.entries.action_check_integrity()

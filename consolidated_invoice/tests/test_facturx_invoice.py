@@ -37,6 +37,9 @@ class TestFacturXInvoice(FacturXCommon):
         )
         archive = move.facturx_archive_ids
         self.assertEqual(len(archive), 1)
+        self.assertTrue(
+            archive.validation_summary.startswith("Valid (XSD, EN 16931, BR-FR)")
+        )
         self.assertEqual(archive.pdf_sha256, hashlib.sha256(attachment.raw).hexdigest())
         self.assertEqual(archive.xml_sha256, hashlib.sha256(check.xml).hexdigest())
         return root
@@ -170,6 +173,44 @@ class TestFacturXInvoice(FacturXCommon):
             )._get_invoice_legal_documents("pdf", allow_fallback=True)
         self.assertEqual(document["content"], invoice.invoice_pdf_report_id.raw)
         self._check_document(invoice, "380")
+
+    def test_print_after_posting_gives_the_factur_x_document(self):
+        """Print (not only Send) gives the legal document, never a pro forma."""
+        invoice = self._facturx_invoice(buyer_reference="SERVICE-42")
+        with self.allow_pdf_render():
+            action = invoice.with_context(
+                force_report_rendering=True
+            ).action_print_pdf()
+            self.assertFalse(action.get("context", {}).get("proforma_invoice"))
+            pdf, _type = (
+                self.env["ir.actions.report"]
+                .with_context(force_report_rendering=True)
+                ._render_qweb_pdf("account.account_invoices", invoice.ids)
+            )
+        root = self._check_document(invoice, "380")
+        self.assertEqual(pdf, invoice.invoice_pdf_report_id.raw)
+        self.assertEqual(
+            root.findtext(".//ram:BuyerReference", namespaces=NS), "SERVICE-42"
+        )
+
+    def test_send_wizard_lists_only_what_is_sent(self):
+        invoice = self._facturx_invoice()
+        for edi_format in ("ubl_bis3", "facturx", None):
+            placeholders = self.env[
+                "account.move.send"
+            ]._get_placeholder_mail_attachments_data(
+                invoice, invoice_edi_format=edi_format
+            )
+            self.assertEqual(
+                [p["mimetype"] for p in placeholders], ["application/pdf"], edi_format
+            )
+
+    def test_invoice_form_shows_the_buyer_references(self):
+        arch = self.env["account.move"].get_views([(False, "form")])["views"]["form"][
+            "arch"
+        ]
+        self.assertIn('name="buyer_reference"', arch)
+        self.assertIn('name="purchase_order_ref"', arch)
 
     def test_batch_sending_validates_in_one_worker_run(self):
         invoices = self._facturx_invoice() + self._facturx_invoice()
