@@ -34,6 +34,7 @@
         "views/account_move_facturx_views.xml",
         # wizards
         "wizards/facturx_archive_export_views.xml",
+        "wizards/recurring_billing_settings_views.xml",
         "views/consolidated_invoice_menus.xml",
         # reports
         "report/report_invoice_templates.xml",

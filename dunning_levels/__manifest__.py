@@ -29,6 +29,7 @@
         # wizards
         "wizards/dunning_dispute_wizard_views.xml",
         "wizards/dunning_promise_wizard_views.xml",
+        "wizards/dunning_settings_views.xml",
         # views
         "views/dunning_policy_views.xml",
         "views/dunning_rate_views.xml",

@@ -33,6 +33,7 @@
         "views/recurring_contract_portal_templates.xml",
         "report/report_invoice_templates.xml",
         "report/recurring_mrr_report_views.xml",
+        "wizards/recurring_billing_settings_views.xml",
         "views/recurring_billing_menus.xml",
         # wizards
         "wizards/recurring_contract_pause_wizard_views.xml",

@@ -44,6 +44,15 @@ class TestConsolidatedInvoiceInstall(TransactionCase):
         with self.assertRaises(AccessError):
             Policy.with_user(self.billing_user).create({"name": "Forbidden"})
 
+    def test_billing_manager_sets_the_default_policy(self):
+        """The billing settings form (no system rights needed) sets it."""
+        policy = self.env["consolidation.policy"].create({"name": "Quarterly"})
+        manager = self.billing_manager
+        with Form(self.env["recurring.billing.settings"].with_user(manager)) as form:
+            form.consolidation_policy_id = policy
+        form.record.action_save()
+        self.assertEqual(manager.company_id.consolidation_policy_id, policy)
+
     def test_minimum_amount_not_negative(self):
         with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
             self.env["consolidation.policy"].create(

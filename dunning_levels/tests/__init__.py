@@ -5,3 +5,4 @@ from . import test_dunning_skips
 from . import test_dunning_isolation
 from . import test_dunning_charges
 from . import test_tour
+from . import test_settings
