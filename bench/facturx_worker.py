@@ -108,6 +108,7 @@ def setup(env):
             for i in range(max(N // 4, 1))
         ]
     )
+    env.ref("product.decimal_price").digits = 4
     invoices = env["account.move"].create(
         [
             {
@@ -119,6 +120,10 @@ def setup(env):
                         {
                             "product_id": product.id,
                             "quantity": 1 + (i + k) % 5,
+                            # 4-decimal prices and percentage discounts, as
+                            # French companies write them
+                            "price_unit": product.lst_price + 0.0037 * (k + 1),
+                            "discount": (i + k) % 3 * 7.5,
                             "tax_ids": [Command.set(tax.ids)],
                         }
                     )

@@ -1,2 +1,3 @@
 from . import models
 from . import wizards
+from .post_load import post_load

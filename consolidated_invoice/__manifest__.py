@@ -13,6 +13,7 @@
     "development_status": "Beta",
     "application": False,
     "installable": True,
+    "post_load": "post_load",
     "depends": ["recurring_billing", "dunning_levels", "account_edi_ubl_cii"],
     "external_dependencies": {"python": ["factur-x", "saxonche", "pikepdf"]},
     "data": [

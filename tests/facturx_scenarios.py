@@ -482,14 +482,11 @@ def _random_decimal(rng, low, high, places):
 
 
 def _random_line(rng, position):
-    discount, discount_places = D(0), 0
+    discount = D(0)
     if rng.random() < 0.3:
-        discount_places = rng.choice((0, 1, 2))
-        discount = _random_decimal(rng, 1, 60, discount_places)
-    # the net price (price x (1 - discount / 100)) keeps at most 6 decimals
-    price_places = rng.choice(
-        [p for p in (0, 2, 3, 4, 6) if not discount or p + discount_places + 2 <= 6]
-    )
+        discount = _random_decimal(rng, 1, 60, rng.choice((0, 1, 2)))
+    # any precision: a net price beyond 6 decimals is written per 10, 100… units
+    price_places = rng.choice((0, 2, 3, 4, 6))
     quantity = _random_decimal(rng, 1, 500, rng.choice((0, 1, 2, 4)))
     if rng.random() < 0.1:
         quantity = -quantity

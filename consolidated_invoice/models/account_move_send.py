@@ -24,28 +24,6 @@ from ..tools.facturx_model import FacturXDataError
 _logger = logging.getLogger(__name__)
 
 
-def _give_stdnum_its_loader_back():
-    """Let factur-x import inside Odoo.
-
-    Odoo 19's ``PatchImportHook`` (odoo/_monkeypatches) replaces the loader of
-    ``stdnum`` by a namespace without ``get_resource_reader``, so
-    ``importlib.resources`` cannot open stdnum's data files any more and
-    ``import facturx`` (which imports ``stdnum.iban``) fails with "Can't open
-    orphan path". The wrapped file loader is put back on the module spec.
-    """
-    try:
-        import stdnum
-    except ImportError:
-        return
-    spec = stdnum.__spec__
-    loader = getattr(getattr(spec.loader, "create_module", None), "__self__", None)
-    if loader is not None and not hasattr(spec.loader, "get_resource_reader"):
-        spec.loader = loader
-
-
-_give_stdnum_its_loader_back()
-
-
 class AccountMoveSend(models.AbstractModel):
     _inherit = "account.move.send"
 
