@@ -30,6 +30,7 @@
         "wizards/dunning_dispute_wizard_views.xml",
         "wizards/dunning_promise_wizard_views.xml",
         # views
+        "views/dunning_level_views.xml",
         "views/dunning_policy_views.xml",
         "views/dunning_rate_views.xml",
         "views/dunning_run_views.xml",
