@@ -6,4 +6,5 @@ from . import test_dunning_isolation
 from . import test_dunning_charges
 from . import test_dunning_rates
 from . import test_dunning_first_use
+from . import test_migration
 from . import test_tour
