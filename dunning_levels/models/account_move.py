@@ -1,6 +1,7 @@
 # Copyright 2026 Facturo
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import uuid
+from decimal import Decimal
 
 from odoo import fields, models
 from odoo.tools import SQL, format_amount, formatLang
@@ -55,7 +56,17 @@ class AccountMove(models.Model):
         day = self.invoice_date or fields.Date.context_today(self)
         terms = company._get_late_payment_terms(day)
         rate = terms["penalty_rate"]
-        if company.late_payment_rate_type == "contract":
+        floored = company.late_payment_rate_type == "contract" and (
+            rate > Decimal(str(company.late_payment_rate))
+        )
+        if floored:
+            penalties = self.env._(
+                "Late-payment penalties are due from the day after the due date, "
+                "without any reminder, at the annual rate of %(rate)s %%, the legal "
+                "minimum of three times the legal interest rate.",
+                rate=formatLang(self.env, float(rate), digits=2),
+            )
+        elif company.late_payment_rate_type == "contract":
             penalties = self.env._(
                 "Late-payment penalties are due from the day after the due date, "
                 "without any reminder, at the contractual annual rate of "

@@ -73,6 +73,23 @@ class TestLatePaymentTerms(DunningCommon):
         terms = self.env.company._get_late_payment_terms("2026-08-01")
         self.assertEqual(terms["penalty_rate"], Decimal("10.5"))
 
+    def test_invoice_mentions_a_contractual_rate_or_its_floor(self):
+        self.env.company.write(
+            {"late_payment_rate_type": "contract", "late_payment_rate": 9.0}
+        )
+        self._rate("2026-07-01", 2.0, 3.5)  # floor 10.5 % in H2 2026
+        before = self._invoice(self.partner_a, 100.0, "2026-03-15", "2026-04-14")
+        self.assertIn(
+            "without any reminder, at the contractual annual rate of 9.00 %.",
+            self._invoice_html(before),
+        )
+        after = self._invoice(self.partner_a, 100.0, "2026-08-15", "2026-09-14")
+        self.assertIn(
+            "without any reminder, at the annual rate of 10.50 %, the legal minimum "
+            "of three times the legal interest rate.",
+            self._invoice_html(after),
+        )
+
     def test_missing_half_year_states_the_rule(self):
         terms = self.env.company._get_late_payment_terms("2027-03-01")
         self.assertIsNone(terms["penalty_rate"])
