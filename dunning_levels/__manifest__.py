@@ -4,7 +4,7 @@
     "name": "Dunning Levels",
     "summary": "Payment reminders in levels under French law: penalties, "
     "40 € indemnity, formal notice, one message per customer",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/facturo/subscription-billing",
     "author": "Facturo",
@@ -31,6 +31,7 @@
         "wizards/dunning_promise_wizard_views.xml",
         "wizards/dunning_settings_views.xml",
         # views
+        "views/dunning_level_views.xml",
         "views/dunning_policy_views.xml",
         "views/dunning_rate_views.xml",
         "views/dunning_run_views.xml",

@@ -21,8 +21,6 @@ from dunning_levels_tools.exceptions import (
     InvalidItemError,
     InvalidLevelError,
     InvalidSettingsError,
-    MissingRateError,
-    RateBelowFloorError,
 )
 from dunning_levels_tools.money import CurrencyTable
 from dunning_levels_tools.rates import HalfYearRate
@@ -159,11 +157,38 @@ def test_lower_level_shows_no_indemnity():
     assert group.indemnity_total == 0
 
 
-def test_contractual_rate_below_the_floor_is_rejected():
-    with pytest.raises(RateBelowFloorError, match=r"8\.28 % for H2 2025"):
-        run(REFERENCE, ON, rate_policy=D(5))
-    with pytest.raises(RateBelowFloorError, match=r"7\.86 % for H1 2026"):
-        run(CustomerState(REFERENCE.items[1:]), ON, rate_policy=D(5))
+def test_contractual_rate_below_the_floor_is_raised_to_the_floor():
+    # 5 % is below both floors (8.28 % in H2 2025, 7.86 % in H1 2026): the
+    # customer is still reminded, with the floor of each half-year.
+    evaluation = run(REFERENCE, ON, rate_policy=D(5))
+    assert evaluation.actions and evaluation.skip_reason is None
+    oldest = evaluation.groups[0].invoices[0].penalty
+    assert [(s.days, s.rate, s.status) for s in oldest.segments] == [
+        (30, D("8.28"), "floor"),
+        (46, D("7.86"), "floor"),
+    ]
+    # 1200 × (8.28 % × 30 + 7.86 % × 46) / 365 = 20.051…
+    assert oldest.total == D("20.05")
+    assert [(n.params["year"], n.params["half"]) for n in evaluation.floor_rates] == [
+        (2025, 2),
+        (2026, 1),
+    ]
+    text = engine.explain(evaluation)
+    assert "H2 2025: the contractual rate of 5 % is below the legal minimum of " in (
+        text
+    )
+    assert "8.28 %" in text and "7.86 %" in text
+
+
+def test_contractual_rate_floored_only_in_the_half_year_it_is_too_low():
+    # 8 % is lawful in H1 2026 (floor 7.86 %), not in H2 2025 (8.28 %).
+    evaluation = run(REFERENCE, ON, rate_policy=D(8))
+    segments = evaluation.groups[0].invoices[0].penalty.segments
+    assert [(s.rate, s.status) for s in segments] == [
+        (D("8.28"), "floor"),
+        (D(8), "ok"),
+    ]
+    assert [n.params["year"] for n in evaluation.floor_rates] == [2025]
 
 
 def test_contractual_rate_above_the_floor():
@@ -172,12 +197,32 @@ def test_contractual_rate_above_the_floor():
     assert group.invoices[0].penalty_amount == D("22.49")
 
 
-def test_missing_rate_only_matters_when_penalties_are_claimed():
+def test_missing_rate_leaves_that_half_year_out_and_still_reminds():
     state = CustomerState(items=[invoice(1, date(2025, 6, 1), "100.00")])
-    with pytest.raises(MissingRateError, match="H1 2025"):
-        run(state, date(2025, 7, 15))
+    evaluation = run(state, date(2025, 7, 15))  # 44 days: 29 in H1 2025
+    assert evaluation.level.sequence == 3 and evaluation.actions
+    penalty = evaluation.groups[0].invoices[0].penalty
+    assert [(s.year, s.half, s.rate, s.status) for s in penalty.segments] == [
+        (2025, 1, None, "missing"),
+        (2025, 2, D("12.15"), "ok"),
+    ]
+    # only the 15 days of H2 2025: 100 × 12.15 % × 15/365 = 0.499…
+    assert [s.days for s in penalty.segments] == [29, 15]
+    assert penalty.total == D("0.50")
+    assert evaluation.missing_rates == ((2025, 1),)
+    assert "No reference rates for H1 2025" in engine.explain(evaluation)
     first_only = run(state, date(2025, 6, 5))
     assert first_only.level.sequence == 1 and first_only.actions
+    assert first_only.missing_rates == ()
+
+
+def test_contractual_rate_without_a_row_applies_as_agreed():
+    state = CustomerState(items=[invoice(1, date(2027, 1, 1), "365.00")])
+    evaluation = run(state, date(2027, 2, 10), rate_policy=D(10))  # 40 days
+    penalty = evaluation.groups[0].invoices[0].penalty
+    assert [(s.rate, s.status) for s in penalty.segments] == [(D(10), "unchecked")]
+    assert penalty.total == D("4.00")
+    assert "no legal interest rate to check" in engine.explain(evaluation)
 
 
 # ----------------------------------------------------------------------
@@ -627,3 +672,58 @@ def test_amounts_are_consistent_with_the_netting(state, levels, on_date, kw):
     for action in evaluation.actions:
         assert items[action.item_id].is_chased
         assert items[action.item_id].currency in chased_groups
+
+
+# ----------------------------------------------------------------------
+# Ordinary entries and the due date itself
+# ----------------------------------------------------------------------
+
+
+def test_entry_without_invoice_date_is_evaluated():
+    """Opening balances and manual entries have no invoice date (Odoo gives
+    False): they are chased on their due date like any invoice."""
+    state = CustomerState(
+        items=[
+            OpenItem(
+                7, "invoice", "EUR", date(2026, 1, 10), D(500), invoice_date=False
+            ),
+            OpenItem(8, "payment", "EUR", False, D(100), invoice_date=False),
+        ]
+    )
+    evaluation = run(state, ON)
+    (group,) = evaluation.groups
+    assert group.invoices[0].invoice_date is None
+    assert group.invoices[0].days_late == 36
+    assert group.net_overdue == D(400)
+    assert evaluation.actions
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    due=st.dates(date(2025, 7, 1), date(2026, 6, 1)),
+    amount=st.integers(min_value=1, max_value=10**7),
+    courtesy=st.integers(min_value=-10, max_value=0),
+)
+def test_an_invoice_is_overdue_only_from_the_day_after_its_due_date(
+    due, amount, courtesy
+):
+    levels = (
+        Level(1, "Courtesy", courtesy, requires_previous=False),
+        *(
+            Level(lv.sequence + 1, lv.name, lv.delay_days, requires_previous=False)
+            for lv in LADDER
+        ),
+    )
+    state = CustomerState(items=[invoice(1, due, D(amount))])
+    on_due_date = run(state, due, levels=levels)
+    (group,) = on_due_date.groups
+    (line,) = group.invoices
+    assert line.days_late == 0 and not line.overdue
+    assert group.overdue_total == 0 and group.net_overdue == 0
+    assert group.overdue_invoices == ()
+    assert group.due_soon_total == amount  # the courtesy window only
+    assert on_due_date.level.sequence == 1
+    next_day = run(state, due + timedelta(days=1), levels=levels)
+    (group,) = next_day.groups
+    assert group.invoices[0].overdue and group.net_overdue == amount
+    assert next_day.level.sequence == 2

@@ -107,10 +107,17 @@ def test_contractual_rate_is_checked_in_every_half_year_it_is_used_in():
     )
     # 1000 × 8 % × 30 / 365 = 6.5753…
     assert only_2026.total == D("6.58")
-    with pytest.raises(RateBelowFloorError, match="H2 2025"):
-        penalties.compute_penalty(
-            D("1000.00"), date(2025, 12, 20), date(2026, 1, 10), SPEC_TABLE, D(8)
-        )
+    # over the boundary: the floor of H2 2025 for its 11 days, 8 % after
+    across = penalties.compute_penalty(
+        D("1000.00"), date(2025, 12, 20), date(2026, 1, 10), SPEC_TABLE, D(8)
+    )
+    assert [(s.days, s.rate, s.status) for s in across.segments] == [
+        (11, D("8.28"), "floor"),
+        (10, D(8), "ok"),
+    ]
+    assert across.floor_segments[0].contractual_rate == D(8)
+    # 1000 × (8.28 × 11 + 8 × 10) / 36 500 = 4.6871…
+    assert across.total == D("4.69")
     # a rate above every floor applies as agreed, even below ECB + 10
     assert rates.rate_for(date(2025, 9, 1), SPEC_TABLE, D("8.28")) == D("8.28")
     assert rates.floor_violations(D("8.28"), SPEC_TABLE) == []
@@ -201,11 +208,22 @@ def test_penalty_across_both_boundaries():
     assert sum(s.amount for s in penalty.segments) == penalty.total
 
 
-def test_penalty_needs_every_half_year_it_spans():
+def test_penalty_of_a_half_year_without_figures_waits():
+    penalty = penalties.compute_penalty(
+        D(1000), date(2025, 6, 20), date(2025, 7, 10), SPEC_TABLE
+    )
+    missing, known = penalty.segments
+    assert (missing.year, missing.half, missing.rate, missing.amount) == (
+        2025,
+        1,
+        None,
+        D(0),
+    )
+    assert missing.status == "missing" and penalty.missing_segments == (missing,)
+    # 1000 × 12.15 % × 10 / 365 = 3.3287…
+    assert known.amount == penalty.total == D("3.33")
     with pytest.raises(MissingRateError, match="H1 2025"):
-        penalties.compute_penalty(
-            D(1000), date(2025, 6, 20), date(2025, 7, 10), SPEC_TABLE
-        )
+        rates.rate_for(date(2025, 6, 21), SPEC_TABLE)
 
 
 def test_penalty_rounds_to_the_currency_decimals():
@@ -235,6 +253,44 @@ def test_penalty_is_the_prorated_annual_rate(cents, due, late):
     assert sum(s.days for s in penalty.segments) == days
     assert sum((s.amount for s in penalty.segments), D(0)) == penalty.total
     assert all(s.date_from <= s.date_to for s in penalty.segments)
+
+
+FLOOR_TABLE = [H1_2025, *SPEC_TABLE]  # floors 11.13, 8.28 and 7.86 %
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    cents=st.integers(min_value=0, max_value=10**9),
+    due=st.dates(date(2024, 12, 31), date(2026, 6, 29)),
+    late=st.integers(min_value=-30, max_value=600),
+    agreed=st.decimals(min_value=D("0.01"), max_value=D(20), places=2),
+)
+def test_contractual_penalty_never_below_the_floor_of_each_half_year(
+    cents, due, late, agreed
+):
+    """Each late day is charged max(agreed rate, 3 × legal rate of its
+    half-year); a half-year without figures keeps the agreed rate."""
+    base = D(cents) / 100
+    on_date = due + timedelta(days=late)
+    penalty = penalties.compute_penalty(base, due, on_date, FLOOR_TABLE, agreed)
+    floors = {row.key: row.floor_rate for row in FLOOR_TABLE}
+    exact = D(0)
+    day = due + timedelta(days=1)
+    while day <= on_date:
+        floor = floors.get(rates.half_year_of(day))
+        exact += base * (agreed if floor is None else max(agreed, floor))
+        day += timedelta(days=1)
+    assert penalty.total == (exact / 36500).quantize(D("0.01"), ROUND_HALF_UP)
+    for segment in penalty.segments:
+        floor = floors.get((segment.year, segment.half))
+        if floor is None:
+            assert (segment.rate, segment.status) == (agreed, "unchecked")
+        elif agreed < floor:
+            assert (segment.rate, segment.status) == (floor, "floor")
+            assert segment.contractual_rate == agreed
+        else:
+            assert (segment.rate, segment.status) == (agreed, "ok")
+    assert sum((s.amount for s in penalty.segments), D(0)) == penalty.total
 
 
 # ----------------------------------------------------------------------

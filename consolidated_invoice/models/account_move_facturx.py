@@ -212,13 +212,8 @@ class AccountMove(models.Model):
         self.ensure_one()
         problems = self._facturx_party_problems(self.company_id.partner_id, "seller")
         problems += self._facturx_party_problems(self.partner_id, "buyer")
-        day = self.invoice_date or fields.Date.context_today(self)
-        try:
-            self.company_id._get_late_payment_terms(day)
-        except UserError as error:
-            problems.append(
-                self.env._("late-payment settings: %(error)s", error=error.args[0])
-            )
+        # The late-payment mentions state the rule: they never wait for a
+        # row of the rate table, so they are no pre-flight problem.
         if self.currency_id.name != "EUR" and self.company_id.currency_id.name != "EUR":
             problems.append(
                 self.env._(

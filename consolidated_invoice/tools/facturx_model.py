@@ -432,10 +432,19 @@ def legal_notes(
 
     ``penalty_rate`` is the annual percentage in force (for the legal
     default, the ECB rate + 10 points of the current half-year, given in
-    ``penalty_rate_basis``); ``early_payment_discount`` the discount terms,
-    empty for none (L441-9 I requires stating that there is none).
+    ``penalty_rate_basis``), or None when the figure is not known yet: the
+    note then states the rule ``penalty_rate_basis`` alone, which is what
+    L441-9 requires; ``early_payment_discount`` the discount terms, empty for
+    none (L441-9 I requires stating that there is none). The indemnity is in
+    euros (D441-5).
     """
-    basis = f" ({penalty_rate_basis})" if penalty_rate_basis else ""
+    if penalty_rate is None:
+        rate = penalty_rate_basis or (
+            "taux de refinancement de la BCE majoré de 10 points"
+        )
+    else:
+        basis = f" ({penalty_rate_basis})" if penalty_rate_basis else ""
+        rate = f"taux annuel de {_fr_decimal(penalty_rate)} %{basis}"
     return LegalNotes(
         recovery_indemnity=(
             "Indemnité forfaitaire pour frais de recouvrement en cas de retard "
@@ -444,8 +453,7 @@ def legal_notes(
         ),
         late_penalties=(
             "Pénalités de retard exigibles dès le lendemain de la date "
-            f"d'échéance, sans rappel : taux annuel de {_fr_decimal(penalty_rate)} %"
-            f"{basis}."
+            f"d'échéance, sans rappel : {rate}."
         ),
         early_payment_discount=(
             early_payment_discount or "Pas d'escompte pour paiement anticipé."

@@ -4,10 +4,10 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, models
-from odoo.tools import SQL
+from odoo.tools import SQL, format_amount, format_date, formatLang
 
-from ..tools import engine
-from ..tools.exceptions import DunningError, MissingRateError
+from ..tools import engine, rates
+from ..tools.exceptions import DunningError
 from ..tools.money import CurrencyTable
 
 
@@ -42,7 +42,7 @@ class DunningEvaluation(models.AbstractModel):
                    AND NOT aml.reconciled
                    AND acc.account_type = 'asset_receivable'
                    AND aml.balance > 0
-                   AND aml.date_maturity <= %(horizon)s
+                   AND COALESCE(aml.date_maturity, aml.date) <= %(horizon)s
                  UNION
                 SELECT partner_id FROM dunning_customer
                  WHERE company_id = %(company)s AND level_id IS NOT NULL
@@ -85,7 +85,14 @@ class DunningEvaluation(models.AbstractModel):
 
     @api.model
     def _open_items(self, company, partner_ids):
-        """{partner id: [OpenItem]} and the moves, in two queries."""
+        """{partner id: [OpenItem]}, {partner id: [(entry, reason)]} of the
+        entries left out, and the moves, in two queries.
+
+        Any posted receivable entry counts, invoice or not: opening balances
+        and manual entries have no invoice date and are chased on their due
+        date (else their accounting date). An entry the engine cannot take is
+        left out with its reason; it never stops the customer or the run.
+        """
         groups = self.env["account.move.line"]._read_group(
             [
                 ("company_id", "=", company.id),
@@ -118,6 +125,7 @@ class DunningEvaluation(models.AbstractModel):
         )
         disputed = disputes._disputed_amount()
         items = defaultdict(list)
+        left_out = defaultdict(list)
         for partner, move, currency, residual, due in groups:
             if currency.is_zero(residual):
                 continue
@@ -129,8 +137,8 @@ class DunningEvaluation(models.AbstractModel):
                     if move.move_type == "out_refund"
                     else engine.PAYMENT
                 )
-            items[partner.id].append(
-                engine.OpenItem(
+            try:
+                item = engine.OpenItem(
                     id=move.id,
                     kind=kind,
                     currency=currency.name,
@@ -144,10 +152,13 @@ class DunningEvaluation(models.AbstractModel):
                     else 0,
                     in_direct_debit=is_invoice and move.dunning_direct_debit,
                     name=move.name,
-                    invoice_date=move.invoice_date,
+                    invoice_date=move.invoice_date or None,
                 )
-            )
-        return items, moves
+            except DunningError as error:
+                left_out[partner.id].append((move.display_name, str(error)))
+                continue
+            items[partner.id].append(item)
+        return items, left_out, moves
 
     @api.model
     def _past_actions(self, company, partner_ids, move_ids, on_date, interval):
@@ -205,7 +216,7 @@ class DunningEvaluation(models.AbstractModel):
         ``reason`` (the skip reason to show) and ``next_date``.
         """
         partners = partners.with_company(company)
-        items, moves = self._open_items(company, partners.ids)
+        items, left_out, moves = self._open_items(company, partners.ids)
         policies = {
             partner.id: partner.dunning_policy_id or company.dunning_policy_id
             for partner in partners
@@ -229,6 +240,7 @@ class DunningEvaluation(models.AbstractModel):
                 "error": None,
                 "reason": None,
                 "next_date": None,
+                "left_out": left_out.get(partner.id, []),
             }
             results[partner.id] = result
             if not policy or not policy.level_ids:
@@ -258,12 +270,6 @@ class DunningEvaluation(models.AbstractModel):
                     currencies=currencies,
                     promise_grace_days=policy.promise_grace_days,
                 )
-            except MissingRateError:
-                result["error"] = self.env._(
-                    "No late-payment reference rate for a half-year of the late "
-                    "period: complete the rate table."
-                )
-                continue
             except DunningError as error:
                 result["error"] = self.env._(
                     "The customer's items cannot be evaluated: %(error)s",
@@ -324,3 +330,171 @@ class DunningEvaluation(models.AbstractModel):
     def _company_amount(self, amount, currency, company, on_date):
         """``amount`` in ``currency`` converted into the company currency."""
         return currency._convert(amount, company.currency_id, company, on_date)
+
+    # ------------------------------------------------------------------
+    # Explanations, worded in the user's language
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _explain(self, evaluation, left_out, company, currencies):
+        """The engine's notes and the entries left out, one sentence a line,
+        in the current language, with formatted amounts and dates.
+
+        ``currencies``: {code: res.currency} of the evaluation's groups.
+        """
+        lines = [
+            self.env._("%(entry)s is left out: %(reason)s", entry=entry, reason=reason)
+            for entry, reason in left_out
+        ]
+        if evaluation is not None:
+            lines += [
+                self._note_text(note, company, currencies) for note in evaluation.notes
+            ]
+        return "\n".join(lines)
+
+    @api.model
+    def _note_text(self, note, company, currencies):
+        params = note.params
+        key = note.key
+
+        def money(amount, code):
+            currency = currencies.get(code) or company.currency_id
+            return format_amount(self.env, float(amount), currency)
+
+        def rate(value):
+            return formatLang(self.env, float(value), digits=2)
+
+        def half_year(year, half):
+            return rates.half_year_label(year, half)
+
+        if key == engine.NOTE_LEVEL:
+            return self._level_text(params)
+        if key == engine.NOTE_SKIP:
+            return self._skip_text(params)
+        if key == engine.NOTE_MIN_AMOUNT:
+            target = (
+                self.env._("level %(level)s", level=params["reached"])
+                if params["reached"] is not None
+                else self.env._("no level")
+            )
+            return self.env._(
+                "Level %(level)s needs a net amount of %(minimum)s or more; the "
+                "customer owes %(net)s → %(target)s.",
+                level=params["level"],
+                minimum=money(params["min_amount"], params["company_currency"]),
+                net=money(params["net_due"], params["currency"]),
+                target=target,
+            )
+        if key == engine.NOTE_REQUIRES_PREVIOUS:
+            return self.env._(
+                "Level %(level)s requires level %(previous)s (%(name)s) to have "
+                "been sent first → level %(previous)s.",
+                level=params["level"],
+                previous=params["previous"],
+                name=params["previous_name"],
+            )
+        if key == engine.NOTE_BELOW_TOLERANCE:
+            return self.env._(
+                "Net amount due %(net)s is at or below the tolerance of "
+                "%(tolerance)s → not chased.",
+                net=money(params["net_due"], params["currency"]),
+                tolerance=money(params["tolerance"], params["currency"]),
+            )
+        if key == engine.NOTE_RATE_MISSING:
+            return company._late_payment_missing_rate_message(
+                params["year"], params["half"]
+            )
+        if key == engine.NOTE_RATE_FLOOR:
+            return self.env._(
+                "%(half_year)s: the contractual penalty rate of %(rate)s %% is "
+                "below the legal minimum of %(floor)s %% (three times the legal "
+                "interest rate): penalties at %(floor)s %% for that half-year.",
+                half_year=half_year(params["year"], params["half"]),
+                rate=rate(params["contractual_rate"]),
+                floor=rate(params["floor_rate"]),
+            )
+        if key == engine.NOTE_RATE_UNCHECKED:
+            return self.env._(
+                "%(half_year)s: no legal interest rate in the rate table to check "
+                "the contractual rate of %(rate)s %% against; it applies as "
+                "agreed.",
+                half_year=half_year(params["year"], params["half"]),
+                rate=rate(params["contractual_rate"]),
+            )
+        return key
+
+    @api.model
+    def _level_text(self, params):
+        days = params["days"]
+        values = {
+            "invoice": params["invoice"],
+            "days": days,
+            "level": params["level"],
+            "name": params["level_name"],
+        }
+        if days > 0:
+            return self.env._(
+                "Invoice %(invoice)s is %(days)s days late → level %(level)s "
+                "(%(name)s).",
+                **values,
+            )
+        if days == 0:
+            return self.env._(
+                "Invoice %(invoice)s is due today → level %(level)s (%(name)s).",
+                **values,
+            )
+        values["days"] = -days
+        return self.env._(
+            "Invoice %(invoice)s is due in %(days)s days → level %(level)s (%(name)s).",
+            **values,
+        )
+
+    @api.model
+    def _skip_text(self, params):
+        reason = engine.SkipReason(params["reason"])
+        Reason = engine.SkipReason
+
+        def day(value):
+            return format_date(self.env, value)
+
+        if reason == Reason.NOTHING_DUE:
+            return self.env._("No reminder: no invoice is overdue or due soon.")
+        if reason == Reason.BELOW_TOLERANCE:
+            return self.env._(
+                "No reminder: the net amount due is at or below the tolerance "
+                "in every currency."
+            )
+        if reason == Reason.NO_LEVEL:
+            return self.env._("No reminder: no level is reached yet.")
+        if reason == Reason.MANUAL_PAUSE:
+            return self.env._(
+                "No reminder: reminders are paused until %(date)s.",
+                date=day(params["until"]),
+            )
+        if reason == Reason.QUIET_PERIOD:
+            return self.env._(
+                "No reminder: quiet period from %(start)s to %(end)s.",
+                start=day(params["start"]),
+                end=day(params["end"]),
+            )
+        if reason == Reason.PROMISE_TO_PAY:
+            return self.env._(
+                "No reminder: the customer promised to pay by %(date)s (grace "
+                "period %(days)s days).",
+                date=day(params["until"]),
+                days=params["grace"],
+            )
+        if reason == Reason.DISPUTE:
+            return self.env._("No reminder: the customer disputes the debt.")
+        if reason == Reason.MIN_INTERVAL:
+            return self.env._(
+                "No reminder: the last reminder was sent on %(date)s, %(days)s "
+                "days ago (minimum %(minimum)s).",
+                date=day(params["last"]),
+                days=params["elapsed"],
+                minimum=params["minimum"],
+            )
+        return self.env._(
+            "No reminder: every listed invoice already received this level or a "
+            "higher one."
+        )

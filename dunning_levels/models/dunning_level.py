@@ -90,10 +90,26 @@ class DunningLevel(models.Model):
         "sent to them.",
     )
 
+    channels_display = fields.Char(
+        string="Channels", compute="_compute_channels_display"
+    )
+
     _level_unique = models.Constraint(
         "UNIQUE (policy_id, sequence)",
         "Each level of a policy must have its own number.",
     )
+
+    @api.depends("channel_email", "channel_letter", "channel_activity")
+    def _compute_channels_display(self):
+        labels = dict(
+            self.env["dunning.action"]
+            ._fields["channel"]
+            ._description_selection(self.env)
+        )
+        for level in self:
+            level.channels_display = ", ".join(
+                labels[channel] for channel in level._channels()
+            )
 
     @api.constrains("channel_email", "channel_letter", "channel_activity")
     def _check_channel(self):

@@ -1,5 +1,7 @@
 # Copyright 2026 Facturo
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -51,6 +53,14 @@ class DunningPolicy(models.Model):
         "journal's default account when empty.",
     )
 
+    late_payment_warning = fields.Text(
+        readonly=True,
+        copy=False,
+        help="Half-years whose penalties wait for the rate table's figures, or "
+        "whose legal floor replaced the contractual rate, as found by the last "
+        "dunning runs. Cleared when the rate table changes.",
+    )
+
     _tolerance_positive = models.Constraint(
         "CHECK (tolerance >= 0)", "The tolerance cannot be negative."
     )
@@ -81,3 +91,20 @@ class DunningPolicy(models.Model):
                         policy=policy.display_name,
                     )
                 )
+
+    def _dunning_record_rate_warning(self, sentences):
+        """Keep the rate problems met by a run on the policy, posted once in
+        its chatter: the same warning is not repeated every day."""
+        self.ensure_one()
+        known = (self.late_payment_warning or "").split("\n")
+        new = [text for text in sentences if text not in known]
+        if not new:
+            return
+        self.late_payment_warning = "\n".join(filter(None, [*known, *new]))
+        self.message_post(
+            body=Markup("<p>%s</p>")
+            % Markup("</p><p>").join(
+                [self.env._("Late-payment penalties of the reminders:"), *new]
+            ),
+            subtype_xmlid="mail.mt_note",
+        )

@@ -76,12 +76,22 @@ class DunningRate(models.Model):
             rate.penalty_rate = rate.ecb_rate + 10.0
             rate.floor_rate = rate.legal_rate * 3.0
 
-    @api.constrains("legal_rate", "date_start")
-    def _check_company_contractual_rates(self):
-        """A new floor may not leave a company's contractual rate unlawful."""
-        self.env["res.company"].sudo().search(
-            [("late_payment_rate_type", "=", "contract")]
-        )._check_late_payment_rate()
+    @api.model_create_multi
+    def create(self, vals_list):
+        rows = super().create(vals_list)
+        rows._clear_policy_warnings()
+        return rows
+
+    def write(self, vals):
+        result = super().write(vals)
+        self._clear_policy_warnings()
+        return result
+
+    def _clear_policy_warnings(self):
+        """New figures: the next runs say again what is still missing."""
+        self.env["dunning.policy"].sudo().with_context(active_test=False).search(
+            [("late_payment_warning", "!=", False)]
+        ).late_payment_warning = False
 
     def _rate_table(self):
         """Every row of the table as the engine's :class:`RateTable`."""

@@ -5,6 +5,9 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
+
+from ..tools import engine
 
 _logger = logging.getLogger(__name__)
 
@@ -59,7 +62,7 @@ class DunningRun(models.Model):
         for run in self:
             run.name = self.env._(
                 "Dunning %(date)s %(company)s",
-                date=run.date or "",
+                date=format_date(self.env, run.date) if run.date else "",
                 company=run.company_id.name or "",
             )
 
@@ -155,6 +158,7 @@ class DunningRun(models.Model):
             self.env["dunning.run.customer"]._create_from_results(
                 self, results, preview=True
             )
+            self._record_rate_warnings(results)
             self._release_cache()
         self.state = "preview"
 
@@ -198,6 +202,7 @@ class DunningRun(models.Model):
                 self, results, preview=False
             )
             customers._send_all()
+            self._record_rate_warnings(results)
             self.env["dunning.customer"]._refresh(self, results, customers)
             remaining -= len(batch)
             self._release_cache()
@@ -208,6 +213,26 @@ class DunningRun(models.Model):
         self.invalidate_recordset(["sent_count", "skipped_count", "error_count"])
         Cron._commit_progress(0, remaining=0)
         return True
+
+    def _record_rate_warnings(self, results):
+        """Rate problems of the penalties claimed, kept on each policy."""
+        Evaluation = self.env["dunning.evaluation"]
+        by_policy = defaultdict(dict)
+        for result in results.values():
+            evaluation = result["evaluation"]
+            if not evaluation or not evaluation.level:
+                continue
+            if not evaluation.level.claim_penalties:
+                continue
+            for note in evaluation.notes:
+                if note.key in (
+                    engine.NOTE_RATE_MISSING,
+                    engine.NOTE_RATE_FLOOR,
+                ):
+                    text = Evaluation._note_text(note, self.company_id, {})
+                    by_policy[result["policy"]][text] = True
+        for policy, texts in by_policy.items():
+            policy.sudo()._dunning_record_rate_warning(list(texts))
 
     def _release_cache(self):
         """Write the batch and empty the cache: without it, every batch would

@@ -8,7 +8,10 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.fields import Command
-from odoo.tools import SQL
+from odoo.tools import SQL, format_amount, formatLang
+
+from ..tools import engine, rates
+from ..tools.penalties import is_overdue
 
 _logger = logging.getLogger(__name__)
 
@@ -80,8 +83,23 @@ class DunningRunCustomer(models.Model):
     explanation = fields.Text(
         help="Why this level (or no reminder), as computed by the engine."
     )
+    summary = fields.Char(
+        string="Why",
+        help="The first line of the explanation, or the error.",
+    )
     error = fields.Text()
-    channels = fields.Char(help="Channels used: email, letter, activity.")
+    channels = fields.Char(
+        string="Channel codes",
+        help="Channels of the message (email, letter, activity): those that "
+        "will be used from the preview on, those used once sent.",
+    )
+    channels_display = fields.Char(
+        string="Channels", compute="_compute_channels_display"
+    )
+    rate_notes = fields.Json(
+        help="Half-years whose penalties wait for the rate table's figures, or "
+        "were computed at the legal floor instead of the contractual rate."
+    )
     days_late = fields.Integer(help="Lateness of the oldest overdue invoice.")
     oldest_due_date = fields.Date()
     amount_overdue = fields.Monetary(string="Net overdue")
@@ -107,6 +125,19 @@ class DunningRunCustomer(models.Model):
         "(run_id, partner_id) WHERE NOT preview",
         "A customer receives one message per run.",
     )
+
+    @api.depends("channels")
+    def _compute_channels_display(self):
+        labels = dict(
+            self.env["dunning.action"]
+            ._fields["channel"]
+            ._description_selection(self.env)
+        )
+        for customer in self:
+            codes = (customer.channels or "").split(", ")
+            customer.channels_display = ", ".join(
+                labels.get(code, code) for code in codes if code
+            )
 
     # ------------------------------------------------------------------
     # Creation from the engine's results
@@ -156,8 +187,21 @@ class DunningRunCustomer(models.Model):
             "preview": preview,
             "next_action_date": result["next_date"],
         }
+        Evaluation = self.env["dunning.evaluation"]
+        explanation = Evaluation._explain(
+            evaluation, result.get("left_out", []), run.company_id, currencies
+        )
+        if explanation:
+            base |= {
+                "explanation": explanation,
+                "summary": explanation.split("\n", 1)[0],
+            }
         if result["error"]:
-            return base | {"state": "error", "error": result["error"]}
+            return base | {
+                "state": "error",
+                "error": result["error"],
+                "summary": result["error"].split("\n", 1)[0],
+            }
         reason = result["reason"]
         if evaluation is None:
             if reason in SHOWN_REASONS:
@@ -205,6 +249,8 @@ class DunningRunCustomer(models.Model):
                         "amount_due": -float(credit.amount),
                     }
                 )
+        recipient = partner._dunning_recipient()
+        channels = self._planned_channels(level, recipient)[0] if level else []
         return (
             base
             | summary
@@ -212,12 +258,50 @@ class DunningRunCustomer(models.Model):
                 "state": "skipped" if reason else "to_send",
                 "skip_reason": reason,
                 "level_id": level.id,
-                "recipient_id": partner._dunning_recipient().id,
-                "explanation": "\n".join(evaluation.notes),
+                "recipient_id": recipient.id,
+                "channels": ", ".join(channels) if not reason else False,
                 "days_late": evaluation.driving_days_late,
+                "rate_notes": self._rate_notes_values(evaluation) or False,
                 "lines": lines,
             }
         )
+
+    @api.model
+    def _rate_notes_values(self, evaluation):
+        """The evaluation's rate notes as plain JSON values."""
+        return [
+            {
+                "key": note.key,
+                "year": note.params["year"],
+                "half": note.params["half"],
+                "contractual_rate": str(note.params.get("contractual_rate") or ""),
+                "floor_rate": str(note.params.get("floor_rate") or ""),
+            }
+            for note in evaluation.notes
+            if note.key
+            in (
+                engine.NOTE_RATE_MISSING,
+                engine.NOTE_RATE_FLOOR,
+                engine.NOTE_RATE_UNCHECKED,
+            )
+            and evaluation.level is not None
+            and evaluation.level.claim_penalties
+        ]
+
+    @api.model
+    def _planned_channels(self, level, recipient):
+        """The channels a message of ``level`` to ``recipient`` goes through,
+        and why email falls back to a letter (a list of sentences)."""
+        channels = list(level._channels())
+        notes = []
+        if "email" in channels:
+            problem = self._email_problem_of(recipient)
+            if problem:
+                notes.append(problem)
+                channels.remove("email")
+                if "letter" not in channels:
+                    channels.append("letter")
+        return channels, notes
 
     @api.model
     def _summary(self, evaluation, company, on_date, currencies):
@@ -319,7 +403,10 @@ class DunningRunCustomer(models.Model):
     def _email_problem(self):
         """Why the recipient cannot be emailed, or None."""
         self.ensure_one()
-        recipient = self.recipient_id
+        return self._email_problem_of(self.recipient_id)
+
+    @api.model
+    def _email_problem_of(self, recipient):
         if not recipient.email_normalized:
             return self.env._(
                 "%(recipient)s has no valid email address: a letter is printed "
@@ -336,15 +423,7 @@ class DunningRunCustomer(models.Model):
     def _send(self, rendered=None):
         self.ensure_one()
         level = self.level_id
-        channels = list(level._channels())
-        notes = []
-        if "email" in channels:
-            problem = self._email_problem()
-            if problem:
-                notes.append(problem)
-                channels.remove("email")
-                if "letter" not in channels:
-                    channels.append("letter")
+        channels, notes = self._planned_channels(level, self.recipient_id)
         moves = self.line_ids.filtered("new_action").move_id
         actions = self.env["dunning.action"].create(
             [
@@ -585,14 +664,17 @@ class DunningRunCustomer(models.Model):
         for currency, lines in self.line_ids.grouped("currency_id").items():
             invoices = lines.filtered(lambda line: line.kind == "invoice")
             credits = lines - invoices
-            overdue = invoices.filtered(lambda line: line.days_late > 0)
+            overdue = invoices.filtered(
+                lambda line: is_overdue(line.due_date, self.date)
+            )
             net = sum(overdue.mapped("amount_due")) + sum(credits.mapped("amount_due"))
             penalty = sum(invoices.mapped("penalty"))
             indemnity = sum(invoices.mapped("indemnity"))
             summaries.append(
                 {
                     "currency": currency,
-                    "invoices": invoices,
+                    "invoices": overdue,
+                    "not_due": invoices - overdue,
                     "credits": credits,
                     "net": net,
                     "penalty": penalty,
@@ -608,6 +690,96 @@ class DunningRunCustomer(models.Model):
 
     def _late_payment_terms(self):
         return self.company_id._get_late_payment_terms(self.date)
+
+    def _penalty_rate_text(self):
+        """The penalty sentence of the letter and the email, in the current
+        language: the rule, with the rate of the run's half-year if known."""
+        self.ensure_one()
+        rate = self._late_payment_terms()["penalty_rate"]
+        if rate is None:
+            return self.env._(
+                "Late-payment penalties run from the day after the due date, "
+                "without any reminder, at the European Central Bank's main "
+                "refinancing rate plus 10 percentage points; a fixed indemnity "
+                "of %(indemnity)s for recovery costs is due for each invoice paid "
+                "late (Code de commerce, articles L441-10 and D441-5).",
+                indemnity=self._indemnity_text(),
+            )
+        return self.env._(
+            "Late-payment penalties run from the day after the due date, without "
+            "any reminder, at the annual rate of %(rate)s %%; a fixed indemnity "
+            "of %(indemnity)s for recovery costs is due for each invoice paid "
+            "late (Code de commerce, articles L441-10 and D441-5).",
+            rate=formatLang(self.env, float(rate), digits=2),
+            indemnity=self._indemnity_text(),
+        )
+
+    def _indemnity_text(self):
+        company = self.company_id
+        return format_amount(
+            self.env,
+            company.late_payment_indemnity,
+            company.late_payment_indemnity_currency_id,
+        )
+
+    def _payment_bank_accounts(self):
+        """The company's bank accounts to pay to: those of the invoices
+        reminded, else the bank journals' accounts, else the company's."""
+        self.ensure_one()
+        company = self.company_id
+        accounts = self.line_ids.filtered(
+            lambda line: line.kind == "invoice"
+        ).move_id.partner_bank_id
+        if not accounts:
+            accounts = (
+                self.env["account.journal"]
+                .search(
+                    [
+                        ("type", "=", "bank"),
+                        ("company_id", "=", company.id),
+                        ("bank_account_id", "!=", False),
+                    ],
+                    order="sequence, id",
+                    limit=1,
+                )
+                .bank_account_id
+            )
+        return accounts or company.partner_id.bank_ids[:1]
+
+    def _penalty_notes(self):
+        """What the customer must know about the penalties shown, in the
+        current language: a half-year left out until its rates are published,
+        or computed at the legal floor instead of the contractual rate."""
+        self.ensure_one()
+        texts = []
+        for note in self.rate_notes or []:
+            half_year = rates.half_year_label(note["year"], note["half"])
+            if note["key"] == engine.NOTE_RATE_MISSING:
+                texts.append(
+                    self.env._(
+                        "The late-payment penalties for the days late in "
+                        "%(half_year)s are not included: the reference rates of "
+                        "that half-year are not yet available to us. They remain "
+                        "due and will be claimed later.",
+                        half_year=half_year,
+                    )
+                )
+            elif note["key"] == engine.NOTE_RATE_FLOOR:
+                texts.append(
+                    self.env._(
+                        "For %(half_year)s, our contractual penalty rate of "
+                        "%(rate)s %% is below the legal minimum of three times "
+                        "the legal interest rate (Code de commerce, article "
+                        "L441-10): the penalties of that half-year are computed "
+                        "at %(floor)s %%.",
+                        half_year=half_year,
+                        rate=formatLang(
+                            self.env, float(note["contractual_rate"]), digits=2
+                        ),
+                        floor=formatLang(self.env, float(note["floor_rate"]), digits=2),
+                    )
+                )
+        return texts
 
     def action_attach_lrar_proof(self):
         """Keep the proof of the registered letter on the customer's chatter."""

@@ -1,10 +1,9 @@
 # Copyright 2026 Facturo
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 
 from ..tools import rates, terms
-from ..tools.exceptions import MissingRateError, RateBelowFloorError
 
 
 class ResCompany(models.Model):
@@ -35,9 +34,14 @@ class ResCompany(models.Model):
     )
     late_payment_indemnity = fields.Monetary(
         string="Fixed recovery indemnity",
-        currency_field="currency_id",
+        currency_field="late_payment_indemnity_currency_id",
         default=40.0,
         help="Due per invoice paid late (Code de commerce D441-5): 40 €.",
+    )
+    late_payment_indemnity_currency_id = fields.Many2one(
+        "res.currency",
+        compute="_compute_late_payment_indemnity_currency_id",
+        help="The indemnity is a euro amount whatever the company currency.",
     )
     early_payment_discount_terms = fields.Char(
         translate=True,
@@ -51,6 +55,11 @@ class ResCompany(models.Model):
         domain="[('company_id', '=', id)]",
         help="Applies to customers without a dunning policy of their own.",
     )
+
+    def _compute_late_payment_indemnity_currency_id(self):
+        euro = self.env.ref("base.EUR")
+        for company in self:
+            company.late_payment_indemnity_currency_id = euro
 
     @api.constrains("late_payment_rate_type", "late_payment_rate")
     def _check_late_payment_rate(self):
@@ -87,45 +96,45 @@ class ResCompany(models.Model):
             return rates.RatePolicy.contractual(self.late_payment_rate)
         return rates.RatePolicy.legal_default()
 
-    def _get_late_payment_terms(self, date):
-        """The late-payment terms in force on ``date`` (a date).
+    def _dunning_french_law(self):
+        """Whether the company invoices under French law (L441-9 mentions)."""
+        self.ensure_one()
+        return "FR" in (self.country_id.code, self.account_fiscal_country_id.code)
 
-        A dict with ``penalty_rate`` (Decimal, annual %), ``penalty_rate_basis``
-        (French text), ``indemnity`` (Decimal) and ``early_payment_discount``
-        (text, empty for none): the keyword arguments of Factur-X
-        ``legal_notes``. Raises a UserError when the rate table has no row for
-        the half-year of ``date``.
+    def _get_late_payment_terms(self, date):
+        """The late-payment terms in force on ``date`` (a date): the rule,
+        never an error.
+
+        A dict with ``penalty_rate`` (Decimal, annual %; None while the rate
+        table lacks the half-year of the legal default), ``penalty_rate_basis``
+        (the rule in French), ``indemnity`` (Decimal, euros) and
+        ``early_payment_discount`` (text, empty for none): the keyword
+        arguments of Factur-X ``legal_notes``. Posting and printing never wait
+        for a rate-table row; only penalties need the figures
+        (``dunning.evaluation``).
         """
         self.ensure_one()
         date = fields.Date.to_date(date)
         table = self.env["dunning.rate"].sudo()._rate_table()
-        try:
-            return terms.late_payment_terms(
-                date,
-                table,
-                self._dunning_rate_policy(),
-                indemnity=self.late_payment_indemnity,
-                early_payment_discount=self.early_payment_discount_terms or "",
-            )
-        except MissingRateError:
-            year, half = rates.half_year_of(date)
-            raise UserError(
-                self.env._(
-                    "No late-payment reference rate for %(half_year)s: add the "
-                    "ECB main rate and the legal interest rate of that half-year "
-                    "in Invoicing > Configuration > Dunning > Late-Payment Rates.",
-                    half_year=rates.half_year_label(year, half),
-                )
-            ) from None
-        except RateBelowFloorError:
-            year, half = rates.half_year_of(date)
-            raise UserError(
-                self.env._(
-                    "%(company)s: the contractual late-payment rate of %(rate)s %% "
-                    "is below the legal minimum for %(half_year)s; raise it in the "
-                    "settings.",
-                    company=self.name,
-                    rate=self.late_payment_rate,
-                    half_year=rates.half_year_label(year, half),
-                )
-            ) from None
+        return terms.late_payment_terms(
+            date,
+            table,
+            self._dunning_rate_policy(),
+            indemnity=self.late_payment_indemnity,
+            early_payment_discount=self.early_payment_discount_terms or "",
+        )
+
+    def _late_payment_missing_rate_message(self, year, half):
+        """What to enter, and where it is published, for a missing half-year."""
+        return self.env._(
+            "No late-payment reference rates for %(half_year)s: penalties for "
+            "the days late in that half-year wait. Enter in Invoicing > "
+            "Configuration > Dunning > Late-Payment Rates the ECB main "
+            "refinancing rate in force on %(start)s %(year)s (ecb.europa.eu or "
+            "banque-france.fr) and the legal interest rate for professional "
+            "creditors of that half-year (arrêté published in the Journal "
+            "officiel, legifrance.gouv.fr).",
+            half_year=rates.half_year_label(year, half),
+            start=self.env._("1 January") if half == 1 else self.env._("1 July"),
+            year=year,
+        )

@@ -27,7 +27,10 @@ class ResConfigSettings(models.TransientModel):
     late_payment_indemnity = fields.Monetary(
         related="company_id.late_payment_indemnity",
         readonly=False,
-        currency_field="currency_id",
+        currency_field="late_payment_indemnity_currency_id",
+    )
+    late_payment_indemnity_currency_id = fields.Many2one(
+        related="company_id.late_payment_indemnity_currency_id"
     )
     early_payment_discount_terms = fields.Char(
         related="company_id.early_payment_discount_terms", readonly=False

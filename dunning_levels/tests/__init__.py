@@ -4,5 +4,8 @@ from . import test_dunning_run
 from . import test_dunning_skips
 from . import test_dunning_isolation
 from . import test_dunning_charges
+from . import test_dunning_rates
+from . import test_dunning_first_use
+from . import test_migration
 from . import test_tour
 from . import test_settings

@@ -28,6 +28,8 @@ class DunningCommon(AccountTestInvoicingCommon):
         # The test user (accountman) sets dunning up and checks the results.
         cls.env.user.group_ids |= cls.env.ref("dunning_levels.group_dunning_manager")
         company = cls.env.company
+        # A company under French law: its invoices carry the L441-9 mentions.
+        cls.change_company_country(company, cls.env.ref("base.fr"))
         company.email = "billing@company.example.com"
         cls.policy = cls._policy(company)
         company.dunning_policy_id = cls.policy
@@ -158,6 +160,29 @@ class DunningCommon(AccountTestInvoicingCommon):
                 run.action_preview()
             run.action_run()
         return run
+
+    def _french(self, *partners):
+        """French installed with this addon's translations; ``partners`` and
+        the current user read French."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"].sudo().search(
+            [("name", "=", "dunning_levels")]
+        )._load_module_terms(["dunning_levels"], ["fr_FR"], overwrite=True)
+        for partner in partners:
+            partner.lang = "fr_FR"
+
+    def _rate(self, date_start, ecb_rate, legal_rate):
+        return (
+            self.env["dunning.rate"]
+            .sudo()
+            .create(
+                {
+                    "date_start": date_start,
+                    "ecb_rate": ecb_rate,
+                    "legal_rate": legal_rate,
+                }
+            )
+        )
 
     def _reminder(self, run, partner=None):
         return run.customer_ids.filtered(

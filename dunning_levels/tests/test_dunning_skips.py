@@ -1,5 +1,7 @@
 # Copyright 2026 Facturo
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from unittest.mock import patch
+
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -116,13 +118,19 @@ class TestDunningSkips(DunningCommon):
             {"name": "Martin SA", "email": "martin@example.com"}
         )
         self._invoice(other, 100.0, "2026-02-03", "2026-03-05")
-        # Level 2 claims penalties: without the H1 2026 rate, Durand fails;
-        # Martin, 10 days late, gets level 1 (no penalties).
-        self.env["dunning.rate"].sudo().search([]).filtered(
-            lambda r: str(r.date_start) == "2026-01-01"
-        ).unlink()
-        with mute_logger("odoo.addons.dunning_levels.models.dunning_run_customer"):
+        Customer = type(self.env["dunning.run.customer"])
+        send_email = Customer._send_email
+
+        def failing(customer, rendered=None):
+            if customer.partner_id == self.customer:
+                raise ValueError("SMTP refused")
+            return send_email(customer, rendered)
+
+        with (
+            patch.object(Customer, "_send_email", failing),
+            mute_logger("odoo.addons.dunning_levels.models.dunning_run_customer"),
+        ):
             run = self._run("2026-03-15")
         self.assertEqual(self._reminder(run, other).state, "sent")
         self.assertEqual(self._reminder(run).state, "error")
-        self.assertIn("rate", self._reminder(run).error)
+        self.assertIn("SMTP refused", self._reminder(run).error)

@@ -59,3 +59,31 @@ class TestDunningTour(HttpCase):
         reminder = run.customer_ids.filtered(lambda c: c.partner_id == customer)
         self.assertEqual(reminder.state, "sent")
         self.assertEqual(invoice.dunning_level_id.name, "Reminder")
+
+    def test_level_form(self):
+        manager = new_test_user(
+            self.env,
+            login="tour_credit_manager",
+            password="tour_credit_manager",
+            groups="dunning_levels.group_dunning_manager,account.group_account_manager",
+        )
+        policy = self.env["dunning.policy"].create(
+            {
+                "name": "Tour levels policy",
+                "company_id": manager.company_id.id,
+                "level_ids": [
+                    Command.create(
+                        {"sequence": 1, "name": "Tour reminder", "delay_days": 5}
+                    )
+                ],
+            }
+        )
+        self.start_tour(
+            "/odoo/action-dunning_levels.dunning_policy_action",
+            "dunning_level_tour",
+            login="tour_credit_manager",
+        )
+        level = policy.level_ids
+        self.assertEqual(level.name, "Tour reminder by letter")
+        self.assertEqual(level._channels(), ("email", "letter"))
+        self.assertIn("Please pay within eight days.", level.letter_text)

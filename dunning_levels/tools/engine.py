@@ -23,6 +23,14 @@ One evaluation covers one customer (commercial partner × company) on one day.
 * **Message.** One message at the customer's level lists every invoice of
   the chased groups; when that level says so, each overdue invoice shows its
   penalties and the €40 indemnity.
+* **Penalties.** Computed with each half-year's rate; a half-year missing
+  from the rate table waits (its penalty is left out and a note says which
+  figures to enter), a contractual rate below a half-year's floor is raised
+  to that floor (and a note says so): the reminder is never withheld for a
+  rate.
+* **Notes.** Why the level was reached (or why no reminder) as
+  :class:`Note` values: a key and plain parameters, so that the caller words
+  them in the user's language; :func:`explain` words them in English.
 * **Actions.** One :class:`Action` per (invoice, level, channel) for every
   listed invoice that has not yet received this level or a higher one; at
   most one message per customer per day (and per ``min_interval_days``). So
@@ -42,7 +50,14 @@ from .penalties import (
     days_late,
     indemnity_amount,
 )
-from .rates import LEGAL_DEFAULT, as_policy, as_table
+from .rates import (
+    LEGAL_DEFAULT,
+    RATE_FLOOR,
+    RATE_MISSING,
+    RATE_UNCHECKED,
+    as_policy,
+    as_table,
+)
 
 INVOICE = "invoice"
 CREDIT_NOTE = "credit_note"
@@ -69,6 +84,31 @@ class SkipReason(str, Enum):
 # ----------------------------------------------------------------------
 # Input
 # ----------------------------------------------------------------------
+
+
+# Keys of the notes (see Note); their parameters are listed in NOTE_TEXTS.
+NOTE_LEVEL = "level_reached"
+NOTE_MIN_AMOUNT = "min_amount"
+NOTE_REQUIRES_PREVIOUS = "requires_previous"
+NOTE_BELOW_TOLERANCE = "below_tolerance"
+NOTE_RATE_MISSING = "rate_missing"
+NOTE_RATE_FLOOR = "rate_floor"
+NOTE_RATE_UNCHECKED = "rate_unchecked"
+NOTE_SKIP = "skip"
+
+
+@dataclass(frozen=True)
+class Note:
+    """One line of the explanation: a key and its parameters (plain values:
+    ints, Decimals, dates, currency codes, names), worded by the caller."""
+
+    key: str
+    params: dict = field(default_factory=dict)
+
+
+def _optional_date(value):
+    """Odoo's empty value (False) is no date."""
+    return None if value is False else value
 
 
 def _check_date(value, what, optional=False):
@@ -106,6 +146,8 @@ class OpenItem:
             )
         if not isinstance(self.currency, str) or not self.currency:
             raise InvalidItemError(f"Item {self.id!r} has no currency.")
+        object.__setattr__(self, "due_date", _optional_date(self.due_date))
+        object.__setattr__(self, "invoice_date", _optional_date(self.invoice_date))
         _check_date(
             self.due_date, f"due date of item {self.id!r}", self.kind != INVOICE
         )
@@ -323,6 +365,7 @@ class InvoiceLine:
 
     @property
     def overdue(self):
+        """From the day after the due date; not on the due date itself."""
         return self.days_late >= 1
 
     @property
@@ -401,6 +444,22 @@ class Evaluation:
     skip_reason: SkipReason | None
     notes: tuple = field(default=())
 
+    def _rate_notes(self, key):
+        return tuple(note for note in self.notes if note.key == key)
+
+    @property
+    def missing_rates(self):
+        """(year, half) of the half-years whose penalties wait for figures."""
+        return tuple(
+            (n.params["year"], n.params["half"])
+            for n in self._rate_notes(NOTE_RATE_MISSING)
+        )
+
+    @property
+    def floor_rates(self):
+        """Notes of the half-years where the floor replaced the agreed rate."""
+        return self._rate_notes(NOTE_RATE_FLOOR)
+
     @property
     def level_sequence(self):
         return self.level.sequence if self.level else None
@@ -425,7 +484,17 @@ def level_for_days(levels, days):
 
 
 def explain_invoice(name, days, level):
-    """A phrase such as "invoice X is 47 days late → level 3 (Final reminder)"."""
+    """A phrase such as "Invoice X is 47 days late → level 3 (Final reminder)".
+
+    ``level``: a :class:`Level`, a dict with ``level`` and ``level_name``, or
+    None.
+    """
+    if isinstance(level, dict):
+        level = (
+            Level(level["level"], level["level_name"], 0)
+            if level.get("level") is not None
+            else None
+        )
     if days > 0:
         lateness = f"{days} day{'s' if days > 1 else ''} late"
     elif days == 0:
@@ -433,12 +502,79 @@ def explain_invoice(name, days, level):
     else:
         lateness = f"due in {-days} day{'s' if days < -1 else ''}"
     target = f"level {level.sequence} ({level.name})" if level else "no level yet"
-    return f"invoice {name} is {lateness} → {target}"
+    return f"Invoice {name} is {lateness} → {target}."
+
+
+SKIP_TEXTS = {
+    SkipReason.NOTHING_DUE: "no invoice is overdue or due soon.",
+    SkipReason.BELOW_TOLERANCE: (
+        "the net amount due is at or below the tolerance in every currency."
+    ),
+    SkipReason.NO_LEVEL: "no level is reached yet.",
+    SkipReason.MANUAL_PAUSE: "reminders are paused until {until}.",
+    SkipReason.QUIET_PERIOD: "quiet period from {start} to {end}.",
+    SkipReason.PROMISE_TO_PAY: (
+        "the customer promised to pay by {until} (grace period {grace} days)."
+    ),
+    SkipReason.DISPUTE: "the customer disputes the debt.",
+    SkipReason.MIN_INTERVAL: (
+        "the last reminder was sent on {last}, {elapsed} days ago (minimum {minimum})."
+    ),
+    SkipReason.NOTHING_NEW: (
+        "every listed invoice already received this level or a higher one."
+    ),
+}
+NOTE_TEXTS = {
+    NOTE_MIN_AMOUNT: (
+        "{currency}: level {level} needs a net amount of {min_amount} "
+        "{company_currency} or more; the customer owes {net_due} {currency} → "
+        "{target}."
+    ),
+    NOTE_REQUIRES_PREVIOUS: (
+        "Level {level} requires level {previous} ({previous_name}) to have been "
+        "sent first → level {previous}."
+    ),
+    NOTE_BELOW_TOLERANCE: (
+        "{currency}: net amount due {net_due} is at or below the tolerance of "
+        "{tolerance} → not chased."
+    ),
+    NOTE_RATE_MISSING: (
+        "No reference rates for H{half} {year}: its penalties are left out "
+        "until the ECB main rate and the legal interest rate of that half-year "
+        "are entered."
+    ),
+    NOTE_RATE_FLOOR: (
+        "H{half} {year}: the contractual rate of {contractual_rate} % is below "
+        "the legal minimum of {floor_rate} % → penalties at {floor_rate} %."
+    ),
+    NOTE_RATE_UNCHECKED: (
+        "H{half} {year}: no legal interest rate to check the contractual rate "
+        "of {contractual_rate} % against; it applies as agreed."
+    ),
+}
+
+
+def note_text(note):
+    """One :class:`Note` worded in English."""
+    params = note.params
+    if note.key == NOTE_LEVEL:
+        return explain_invoice(params["invoice"], params["days"], params)
+    if note.key == NOTE_SKIP:
+        reason = SkipReason(params["reason"])
+        return "No reminder: " + SKIP_TEXTS[reason].format(**params)
+    if note.key == NOTE_MIN_AMOUNT:
+        target = (
+            f"level {params['reached']}"
+            if params["reached"] is not None
+            else "no level"
+        )
+        return NOTE_TEXTS[note.key].format(target=target, **params)
+    return NOTE_TEXTS[note.key].format(**params)
 
 
 def explain(evaluation):
     """Why this evaluation reached its level and sends (or not), in English."""
-    return "\n".join(evaluation.notes)
+    return "\n".join(note_text(note) for note in evaluation.notes)
 
 
 @dataclass(frozen=True)
@@ -480,10 +616,17 @@ def _group_level(levels, oldest, net_due, currency, settings, notes):
             reached = level
     if by_delay and reached is not by_delay:
         notes.append(
-            f"{currency}: level {by_delay.sequence} needs a net amount of "
-            f"{by_delay.min_amount} {settings.currencies.company_currency} or more; "
-            f"the customer owes {net_due} {currency} → "
-            + (f"level {reached.sequence}." if reached else "no level.")
+            Note(
+                NOTE_MIN_AMOUNT,
+                {
+                    "currency": currency,
+                    "level": by_delay.sequence,
+                    "min_amount": by_delay.min_amount,
+                    "company_currency": settings.currencies.company_currency,
+                    "net_due": net_due,
+                    "reached": reached.sequence if reached else None,
+                },
+            )
         )
     return reached
 
@@ -525,8 +668,14 @@ def _build_group(currency, items, settings, notes):
         return group
     if group.net_due <= group.tolerance:
         notes.append(
-            f"{currency}: net amount due {group.net_due} is at or below the "
-            f"tolerance of {group.tolerance} → not chased."
+            Note(
+                NOTE_BELOW_TOLERANCE,
+                {
+                    "currency": currency,
+                    "net_due": group.net_due,
+                    "tolerance": group.tolerance,
+                },
+            )
         )
         return group
     level = _group_level(
@@ -555,9 +704,14 @@ def _cap_level(levels, natural, open_sent, notes):
         if highest_sent is not None and highest_sent >= previous.sequence:
             break
         notes.append(
-            f"Level {level.sequence} requires level {previous.sequence} "
-            f"({previous.name}) to have been sent first → level "
-            f"{previous.sequence}."
+            Note(
+                NOTE_REQUIRES_PREVIOUS,
+                {
+                    "level": level.sequence,
+                    "previous": previous.sequence,
+                    "previous_name": previous.name,
+                },
+            )
         )
         level = previous
     return level
@@ -596,15 +750,45 @@ def _claim(group, level, settings, table, policy):
     )
 
 
+def _rate_notes(groups):
+    """One note per half-year whose rate was missing, floored or unchecked."""
+    found = {}
+    for group in groups:
+        for line in group.invoices:
+            if line.penalty is None:
+                continue
+            for segment in line.penalty.segments:
+                found.setdefault((segment.status, segment.year, segment.half), segment)
+    keys = {
+        RATE_MISSING: NOTE_RATE_MISSING,
+        RATE_FLOOR: NOTE_RATE_FLOOR,
+        RATE_UNCHECKED: NOTE_RATE_UNCHECKED,
+    }
+    notes = []
+    for (status, year, half), segment in sorted(
+        found.items(), key=lambda item: (item[0][1], item[0][2], item[0][0])
+    ):
+        if status not in keys:
+            continue
+        params = {"year": year, "half": half}
+        if status == RATE_FLOOR:
+            params |= {
+                "contractual_rate": segment.contractual_rate,
+                "floor_rate": segment.rate,
+            }
+        elif status == RATE_UNCHECKED:
+            params["contractual_rate"] = segment.rate
+        notes.append(Note(keys[status], params))
+    return notes
+
+
 def _nothing_to_chase(groups, level):
     if not any(group.driving_item_id is not None for group in groups):
-        return SkipReason.NOTHING_DUE, "no invoice is overdue or due soon."
+        return SkipReason.NOTHING_DUE, {}
     if not any(group.chased for group in groups):
-        return SkipReason.BELOW_TOLERANCE, (
-            "the net amount due is at or below the tolerance in every currency."
-        )
+        return SkipReason.BELOW_TOLERANCE, {}
     if level is None:
-        return SkipReason.NO_LEVEL, "no level is reached yet."
+        return SkipReason.NO_LEVEL, {}
     return None, None
 
 
@@ -615,30 +799,29 @@ def _interval_reason(state, on_date, min_interval_days):
         return None, None
     elapsed = (on_date - last).days
     if elapsed < max(min_interval_days, 1):
-        return SkipReason.MIN_INTERVAL, (
-            f"the last reminder was sent on {last}, {elapsed} days ago "
-            f"(minimum {max(min_interval_days, 1)})."
-        )
+        return SkipReason.MIN_INTERVAL, {
+            "last": last,
+            "elapsed": elapsed,
+            "minimum": max(min_interval_days, 1),
+        }
     return None, None
 
 
 def _pause_reason(state, on_date, promise_grace_days, quiet_periods):
     if state.manual_pause_until and on_date <= state.manual_pause_until:
-        return SkipReason.MANUAL_PAUSE, (
-            f"reminders are paused until {state.manual_pause_until}."
-        )
+        return SkipReason.MANUAL_PAUSE, {"until": state.manual_pause_until}
     for start, end in quiet_periods:
         if start <= on_date <= end:
-            return SkipReason.QUIET_PERIOD, (f"quiet period from {start} to {end}.")
+            return SkipReason.QUIET_PERIOD, {"start": start, "end": end}
     if state.promise_to_pay_until:
         until = state.promise_to_pay_until.toordinal() + promise_grace_days
         if on_date.toordinal() <= until:
-            return SkipReason.PROMISE_TO_PAY, (
-                f"the customer promised to pay by {state.promise_to_pay_until} "
-                f"(grace period {promise_grace_days} days)."
-            )
+            return SkipReason.PROMISE_TO_PAY, {
+                "until": state.promise_to_pay_until,
+                "grace": promise_grace_days,
+            }
     if state.dispute:
-        return SkipReason.DISPUTE, "the customer disputes the debt."
+        return SkipReason.DISPUTE, {}
     return None, None
 
 
@@ -692,8 +875,18 @@ def _customer_level(groups, levels, notes):
         ):
             natural, driver = level, line
     if natural:
-        text = explain_invoice(driver.name, driver.days_late, natural)
-        notes.insert(0, text[0].upper() + text[1:] + ".")
+        notes.insert(
+            0,
+            Note(
+                NOTE_LEVEL,
+                {
+                    "invoice": driver.name,
+                    "days": driver.days_late,
+                    "level": natural.sequence,
+                    "level_name": natural.name,
+                },
+            ),
+        )
     return natural, driver
 
 
@@ -750,6 +943,7 @@ def evaluate(
             _claim(group, level, settings, table, policy) if group.chased else group
             for group in groups
         ]
+        notes.extend(_rate_notes(groups))
     reason, why = _nothing_to_chase(groups, level)
     if reason is None:
         reason, why = _pause_reason(state, on_date, promise_grace_days, quiet_periods)
@@ -757,12 +951,9 @@ def evaluate(
         reason, why = _interval_reason(state, on_date, min_interval_days)
     actions = () if reason else _actions(groups, level, sent)
     if reason is None and not actions:
-        reason, why = (
-            SkipReason.NOTHING_NEW,
-            ("every listed invoice already received this level or a higher one."),
-        )
-    if why:
-        notes.append(f"No reminder: {why}")
+        reason, why = SkipReason.NOTHING_NEW, {}
+    if reason is not None:
+        notes.append(Note(NOTE_SKIP, {"reason": reason.value, **why}))
     return Evaluation(
         on_date=on_date,
         level=level,

@@ -6,7 +6,11 @@ the late period touches, the penalty is
 
     unpaid amount × annual rate × days late in that half-year / 365
 
-with that half-year's rate (365 also in leap years). The exact amounts are
+with that half-year's rate (365 also in leap years). A half-year whose rate
+is not known yet (no row in the table under the legal default) adds nothing
+for now: its segment says so and the penalty is computed once the figures
+are entered. A contractual rate below the floor of a half-year is raised to
+that floor for that half-year. The exact amounts are
 summed and the total is rounded half-up once to the currency's decimals; the
 per-half-year amounts shown on a reminder are rounded cumulatively, so they
 always add up to the total.
@@ -24,11 +28,14 @@ from .exceptions import InvalidItemError
 from .money import EUR, CurrencyTable, round_half_up, to_decimal
 from .rates import (
     LEGAL_DEFAULT,
+    RATE_FLOOR,
+    RATE_MISSING,
+    RATE_UNCHECKED,
+    applied_rate,
     as_policy,
     as_table,
     half_year_bounds,
     half_year_of,
-    rate_for,
 )
 
 DAYS_IN_YEAR = 365
@@ -43,17 +50,29 @@ def days_late(due_date, on_date):
     return (on_date - due_date).days
 
 
+def is_overdue(due_date, on_date):
+    """Overdue from the day after the due date: never on the due date itself."""
+    return days_late(due_date, on_date) >= 1
+
+
 @dataclass(frozen=True)
 class PenaltySegment:
-    """The part of a late period that falls in one half-year."""
+    """The part of a late period that falls in one half-year.
+
+    ``rate`` is None (and ``amount`` zero) while the half-year's figures are
+    missing; ``status`` is the :class:`~.rates.AppliedRate` status.
+    ``contractual_rate``: the rate agreed, when the floor replaced it.
+    """
 
     year: int
     half: int
     date_from: date
     date_to: date
     days: int
-    rate: Decimal
+    rate: Decimal | None
     amount: Decimal
+    status: str = "ok"
+    contractual_rate: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +83,24 @@ class Penalty:
     days: int
     total: Decimal
     segments: tuple = ()
+
+    def _with_status(self, status):
+        return tuple(s for s in self.segments if s.status == status)
+
+    @property
+    def missing_segments(self):
+        """Half-years whose penalties wait for the rate table's figures."""
+        return self._with_status(RATE_MISSING)
+
+    @property
+    def floor_segments(self):
+        """Half-years where the floor replaced the contractual rate."""
+        return self._with_status(RATE_FLOOR)
+
+    @property
+    def unchecked_segments(self):
+        """Half-years where the contractual rate could not be checked."""
+        return self._with_status(RATE_UNCHECKED)
 
 
 def late_periods(due_date, on_date):
@@ -86,10 +123,8 @@ def compute_penalty(base, due_date, on_date, table, policy=LEGAL_DEFAULT, digits
 
     ``table``: :class:`~.rates.HalfYearRate` rows or a
     :class:`~.rates.RateTable`; ``policy``: ``"legal_default"``, a
-    contractual rate or a :class:`~.rates.RatePolicy`. Raises
-    :class:`~.exceptions.MissingRateError` for a half-year missing from the
-    table and :class:`~.exceptions.RateBelowFloorError` for a contractual
-    rate below the floor of a half-year it is applied in.
+    contractual rate or a :class:`~.rates.RatePolicy`. Never fails on the
+    rate table: see :func:`~.rates.applied_rate` for each half-year's rate.
     """
     base = to_decimal(base, "penalty base")
     if base < 0:
@@ -102,11 +137,22 @@ def compute_penalty(base, due_date, on_date, table, policy=LEGAL_DEFAULT, digits
     segments = []
     for year, half, start, end in periods:
         days = (end - start).days + 1
-        rate = rate_for(start, table, policy)
-        cumulated += base * rate * days  # exact: one division at the end
+        applied = applied_rate(start, table, policy)
+        if applied.rate is not None:
+            cumulated += base * applied.rate * days  # exact: one division at the end
         rounded = round_half_up(cumulated / divisor, digits)
         segments.append(
-            PenaltySegment(year, half, start, end, days, rate, rounded - shown)
+            PenaltySegment(
+                year,
+                half,
+                start,
+                end,
+                days,
+                applied.rate,
+                rounded - shown,
+                applied.status,
+                applied.contractual_rate if applied.status == RATE_FLOOR else None,
+            )
         )
         shown = rounded
     return Penalty(

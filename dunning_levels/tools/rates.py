@@ -221,6 +221,66 @@ def rate_for(day, table, policy=LEGAL_DEFAULT):
     return policy.contractual_rate
 
 
+RATE_OK = "ok"
+RATE_MISSING = "missing"
+RATE_FLOOR = "floor"
+RATE_UNCHECKED = "unchecked"
+
+
+@dataclass(frozen=True)
+class AppliedRate:
+    """The penalty rate a half-year gets, and why; never an error.
+
+    ``status``:
+
+    * ``ok``: the legal default of the half-year, or a lawful contractual rate;
+    * ``missing``: legal default, but the table has no row for the half-year:
+      ``rate`` is None and the penalties of that half-year wait for the figures;
+    * ``floor``: the contractual rate is below 3 × the legal rate of the
+      half-year: ``rate`` is that floor (L441-10 II), ``contractual_rate`` the
+      rate agreed;
+    * ``unchecked``: contractual rate, but the table has no row to check it
+      against the floor: the contractual rate applies as agreed.
+    """
+
+    year: int
+    half: int
+    rate: Decimal | None
+    status: str
+    contractual_rate: Decimal | None = None
+    floor_rate: Decimal | None = None
+
+    @property
+    def label(self):
+        return half_year_label(self.year, self.half)
+
+
+def applied_rate(day, table, policy=LEGAL_DEFAULT):
+    """The :class:`AppliedRate` of the half-year of ``day``.
+
+    Unlike :func:`rate_for`, a missing row or a contractual rate below the
+    floor is not an error: the caller gets what can lawfully be applied.
+    """
+    policy = as_policy(policy)
+    year, half = half_year_of(day)
+    try:
+        row = as_table(table).get(year, half)
+    except MissingRateError:
+        row = None
+    if policy.kind == LEGAL_DEFAULT:
+        if row is None:
+            return AppliedRate(year, half, None, RATE_MISSING)
+        return AppliedRate(year, half, row.default_penalty_rate, RATE_OK)
+    contractual = policy.contractual_rate
+    if row is None:
+        return AppliedRate(year, half, contractual, RATE_UNCHECKED, contractual)
+    if contractual < row.floor_rate:
+        return AppliedRate(
+            year, half, row.floor_rate, RATE_FLOOR, contractual, row.floor_rate
+        )
+    return AppliedRate(year, half, contractual, RATE_OK, contractual, row.floor_rate)
+
+
 def floor_violations(contractual_rate, table):
     """Rows of ``table`` whose floor is above ``contractual_rate``.
 

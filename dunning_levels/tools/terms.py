@@ -1,17 +1,30 @@
-"""The company's late-payment terms as printed on invoices (L441-9 I).
+"""The company's late-payment terms as stated on invoices (L441-9 I).
 
-The same figures feed the invoice mentions, the Factur-X notes PMT/PMD/AAB
-(``consolidated_invoice/tools/facturx_model.py::legal_notes``) and the
-penalties of the reminders. The wording of the rate basis is French: it is
-the legal mention of a French invoice.
+The terms state the **rule** (ECB main refinancing rate + 10 points, or the
+contractual rate; the €40 indemnity): they need no figure and never fail. The
+figure of the half-year of the invoice date is added when the rate table has
+it. The same terms feed the invoice mentions and the Factur-X notes PMT/PMD/AAB
+(``consolidated_invoice/tools/facturx_model.py::legal_notes``); the penalties
+of the reminders use the figures (``penalties.compute_penalty``). The wording
+of the rate basis is French: it is the legal mention of a French invoice.
 """
 
 from decimal import Decimal
 
 from .money import to_decimal
-from .rates import ECB_MARGIN, LEGAL_DEFAULT, as_policy, as_table, rate_for
+from .rates import (
+    ECB_MARGIN,
+    LEGAL_DEFAULT,
+    RATE_MISSING,
+    applied_rate,
+    as_policy,
+    as_table,
+    half_year_of,
+)
 
 HALF_NAMES = {1: "1er semestre", 2: "2e semestre"}
+LEGAL_RULE_FR = f"taux de refinancement de la BCE majoré de {int(ECB_MARGIN)} points"
+CONTRACTUAL_RULE_FR = "taux contractuel, au moins égal à 3 fois le taux d'intérêt légal"
 
 
 def fr_decimal(value):
@@ -19,17 +32,33 @@ def fr_decimal(value):
     return f"{to_decimal(value).quantize(Decimal('0.01'))}".replace(".", ",")
 
 
-def rate_basis_fr(row, policy=LEGAL_DEFAULT):
-    """e.g. "taux BCE 2,15 % + 10 points, 2e semestre 2025"."""
-    half_year = f"{HALF_NAMES[row.half]} {row.year}"
-    if as_policy(policy).kind == LEGAL_DEFAULT:
+def half_year_fr(year, half):
+    """e.g. "2e semestre 2025"."""
+    return f"{HALF_NAMES[half]} {year}"
+
+
+def rate_basis_fr(day, table, policy=LEGAL_DEFAULT):
+    """The rule of the penalty rate, with the half-year's figures when known.
+
+    e.g. "taux de refinancement de la BCE (2,15 %) majoré de 10 points,
+    2e semestre 2025", or the bare rule when the table lacks the half-year.
+    """
+    table, policy = as_table(table), as_policy(policy)
+    year, half = half_year_of(day)
+    applied = applied_rate(day, table, policy)
+    if policy.kind == LEGAL_DEFAULT:
+        if applied.status == RATE_MISSING:
+            return LEGAL_RULE_FR
+        row = table.get(year, half)
         return (
-            f"taux BCE {fr_decimal(row.ecb_rate)} % + {int(ECB_MARGIN)} points, "
-            f"{half_year}"
+            f"taux de refinancement de la BCE ({fr_decimal(row.ecb_rate)} %) "
+            f"majoré de {int(ECB_MARGIN)} points, {half_year_fr(year, half)}"
         )
+    if applied.floor_rate is None:
+        return CONTRACTUAL_RULE_FR
     return (
-        f"taux contractuel, au moins 3 fois le taux d'intérêt légal "
-        f"({fr_decimal(row.floor_rate)} %, {half_year})"
+        f"{CONTRACTUAL_RULE_FR} ({fr_decimal(applied.floor_rate)} %, "
+        f"{half_year_fr(year, half)})"
     )
 
 
@@ -37,18 +66,18 @@ def late_payment_terms(
     day, table, policy=LEGAL_DEFAULT, *, indemnity, early_payment_discount=""
 ):
     """The terms in force on ``day``, as the keyword arguments of
-    ``legal_notes``: ``penalty_rate`` (annual %), ``penalty_rate_basis``,
-    ``indemnity`` and ``early_payment_discount`` (empty for none).
+    ``legal_notes``: ``penalty_rate`` (annual %, or None while the legal
+    default's figure of that half-year is not in the table),
+    ``penalty_rate_basis`` (the rule, in French), ``indemnity`` (euros) and
+    ``early_payment_discount`` (empty for none).
 
-    Raises :class:`~.exceptions.MissingRateError` when the table has no row
-    for the half-year of ``day`` and :class:`~.exceptions.RateBelowFloorError`
-    for a contractual rate below that half-year's floor.
+    Never raises for the rate table: a missing half-year leaves the figure
+    out, a contractual rate below the floor gives the floor.
     """
     table, policy = as_table(table), as_policy(policy)
-    rate = rate_for(day, table, policy)
     return {
-        "penalty_rate": rate,
-        "penalty_rate_basis": rate_basis_fr(table.for_date(day), policy),
+        "penalty_rate": applied_rate(day, table, policy).rate,
+        "penalty_rate_basis": rate_basis_fr(day, table, policy),
         "indemnity": to_decimal(indemnity, "indemnity"),
         "early_payment_discount": early_payment_discount or "",
     }
