@@ -1,7 +1,32 @@
 # Copyright 2026 Facturo
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from fractions import Fraction
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+# what an invoiced or credited row may never change: what was billed, for which
+# days, on which invoice line (its state and credit line follow the invoices)
+LOCKED_FIELDS = (
+    "contract_line_id",
+    "period_start",
+    "period_end",
+    "billed_start",
+    "billed_end",
+    "scheduled_date",
+    "quantity",
+    "price_unit",
+    "price_unit_billed",
+    "discount",
+    "proration_numerator",
+    "proration_denominator",
+    "proration_factor",
+    "proration_note",
+    "price_subtotal",
+    "move_line_id",
+)
+LOCKED_STATES = ("invoiced", "credited")
 
 
 class RecurringPeriod(models.Model):
@@ -44,9 +69,23 @@ class RecurringPeriod(models.Model):
     price_unit = fields.Float(
         string="Full price", digits="Product Price", readonly=True
     )
+    price_unit_billed = fields.Float(
+        string="Billed unit price",
+        digits="Product Price",
+        readonly=True,
+        help="The full price times the proration factor, rounded once: the unit "
+        "price of the invoice line.",
+    )
+    discount = fields.Float(string="Discount (%)", digits="Discount", readonly=True)
+    proration_numerator = fields.Integer(readonly=True, default=1)
+    proration_denominator = fields.Integer(readonly=True, default=1)
     proration_factor = fields.Float(digits=(16, 10), readonly=True, default=1.0)
     proration_note = fields.Char(readonly=True)
-    price_subtotal = fields.Monetary(compute="_compute_price_subtotal")
+    price_subtotal = fields.Monetary(
+        string="Amount",
+        readonly=True,
+        help="Untaxed amount billed for the period: the invoice line's amount.",
+    )
     move_line_id = fields.Many2one(
         "account.move.line",
         string="Invoice line",
@@ -99,12 +138,67 @@ class RecurringPeriod(models.Model):
             else:
                 period.state = "invoiced"
 
-    @api.depends("quantity", "price_unit", "proration_factor")
-    def _compute_price_subtotal(self):
-        for period in self:
-            period.price_subtotal = (
-                period.quantity * period.price_unit * period.proration_factor
+    def init(self):
+        result = super().init()
+        old_columns = SQL(", ").join(
+            SQL("OLD.%s", SQL.identifier(name)) for name in LOCKED_FIELDS
+        )
+        new_columns = SQL(", ").join(
+            SQL("NEW.%s", SQL.identifier(name)) for name in LOCKED_FIELDS
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                CREATE OR REPLACE FUNCTION recurring_period_locked() RETURNS trigger
+                LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF OLD.state NOT IN %(states)s THEN
+                        RETURN COALESCE(NEW, OLD);
+                    END IF;
+                    IF TG_OP = 'DELETE' THEN
+                        -- a row goes with its invoice line (ON DELETE CASCADE)
+                        IF EXISTS (
+                            SELECT 1 FROM account_move_line
+                            WHERE id = OLD.move_line_id
+                        ) THEN
+                            RAISE EXCEPTION
+                                'recurring_period %% is invoiced: it cannot be deleted',
+                                OLD.id USING ERRCODE = 'integrity_constraint_violation';
+                        END IF;
+                        RETURN OLD;
+                    END IF;
+                    IF (%(new)s) IS DISTINCT FROM (%(old)s) THEN
+                        RAISE EXCEPTION
+                            'recurring_period %% is invoiced: it is read-only',
+                            OLD.id USING ERRCODE = 'integrity_constraint_violation';
+                    END IF;
+                    RETURN NEW;
+                END
+                $$;
+                DROP TRIGGER IF EXISTS recurring_period_locked ON recurring_period;
+                CREATE TRIGGER recurring_period_locked
+                    BEFORE UPDATE OR DELETE ON recurring_period
+                    FOR EACH ROW EXECUTE FUNCTION recurring_period_locked();
+                """,
+                states=LOCKED_STATES,
+                new=new_columns,
+                old=old_columns,
             )
+        )
+        return result
+
+    def write(self, vals):
+        if set(vals) & set(LOCKED_FIELDS) and any(
+            period.state in LOCKED_STATES for period in self
+        ):
+            raise UserError(
+                self.env._(
+                    "An invoiced or credited period cannot be changed: its "
+                    "price, quantity, days and invoice line are those of the "
+                    "invoice. Cancel or credit the invoice instead."
+                )
+            )
+        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_invoiced(self):
@@ -115,3 +209,14 @@ class RecurringPeriod(models.Model):
                     "invoice instead."
                 )
             )
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+
+    def _factor(self):
+        """The exact proration factor of the row (a Fraction)."""
+        self.ensure_one()
+        if self.proration_denominator:
+            return Fraction(self.proration_numerator, self.proration_denominator)
+        return Fraction(self.proration_factor).limit_denominator(2000)

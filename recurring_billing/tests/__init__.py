@@ -6,3 +6,4 @@ from . import test_multi_company
 from . import test_revision
 from . import test_tour
 from . import test_portal
+from . import test_ledger

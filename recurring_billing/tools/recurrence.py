@@ -90,7 +90,12 @@ def days_30e_360(start, end):
 
 @dataclass(frozen=True)
 class Proration:
-    """The priced share of a period: ``factor = numerator / denominator``."""
+    """The priced share of a period: ``factor = numerator / denominator``.
+
+    The denominator is the length of the whole period in the method's unit
+    (days, or 30E/360 days), so the numerators of the parts of one period
+    add up to it.
+    """
 
     method: str
     numerator: int
@@ -103,28 +108,45 @@ class Proration:
         return Fraction(self.numerator, self.denominator)
 
 
+def period_length(method, period_start, period_end, unit="month"):
+    """Length of the period [period_start, period_end] in the unit of
+    ``method``: 30E/360 days for ``30_360`` on monthly-type units, actual days
+    otherwise. Always positive."""
+    if method == "30_360" and unit in MONTH_UNITS:
+        return days_30e_360(period_start, period_end + timedelta(days=1))
+    return (period_end - period_start).days + 1
+
+
 def prorate(method, start, end, period_start, period_end, unit="month", interval=1):
     """Share of the period [period_start, period_end] billed for [start, end].
 
-    ``actual_days``: days billed / days in the period. ``30_360``: 30E/360 days
-    over 30 × months in the period (month-type units only; day and week units
-    fall back to actual days). ``none``: the full price for any billed day.
+    ``actual_days``: days billed / days in the period. ``30_360``: 30E/360
+    days of the range, d30(start, end + 1), over the 30E/360 length of the
+    period itself, d30(period_start, period_end + 1) (month-type units only;
+    day and week units fall back to actual days). Both are additive: the parts
+    of a period split at any day add up to exactly 1. Under 30E/360 the 30th
+    and the 31st of a 31-day month count as one day together (carried by the
+    31st), so a range made only of such a 30th has length 0: it is not billed
+    (see :func:`charge_for_period`). ``none``: the full price for any billed
+    day. ``interval`` is accepted for symmetry with the other helpers.
     """
+    del interval  # the period bounds already say how long the period is
     if method not in METHODS:
         raise RecurrenceError(f"Unknown proration method {method!r}.")
     if not (period_start <= start <= end <= period_end):
         raise RecurrenceError(
             f"{start}–{end} is not inside the period {period_start}–{period_end}."
         )
-    total = (period_end - period_start).days + 1
-    billed = (end - start).days + 1
-    if billed == total or method == "none":
+    if method == "none" or (start, end) == (period_start, period_end):
         return Proration(method, 1, 1)
-    if method == "30_360" and unit in MONTH_UNITS:
-        months = MONTH_UNITS[unit] * interval
+    if method == "30_360" and unit not in MONTH_UNITS:
+        method = "actual_days"
+    denominator = period_length(method, period_start, period_end, unit)
+    if method == "30_360":
         numerator = days_30e_360(start, end + timedelta(days=1))
-        return Proration(method, max(numerator, 0), 30 * months)
-    return Proration("actual_days", billed, total)
+    else:
+        numerator = (end - start).days + 1
+    return Proration(method, numerator, denominator)
 
 
 def range_factor(
@@ -132,6 +154,37 @@ def range_factor(
 ):
     """Factor of :func:`prorate`, as a Fraction."""
     return prorate(method, start, end, period_start, period_end, unit, interval).factor
+
+
+def credited_share(
+    method,
+    billed_start,
+    billed_end,
+    credit_start,
+    credit_end,
+    period_start,
+    period_end,
+    unit="month",
+):
+    """Share of a period to credit when [credit_start, credit_end] is taken
+    back from a period billed over [billed_start, billed_end].
+
+    For ``actual_days`` and ``30_360`` it is the factor of the credited range;
+    for ``none`` (no proration) nothing is credited while a billed day is
+    kept, and the whole period when none is. What stays billed is always
+    ``billed share − credited share``: the kept part and the credited part
+    add up to what was billed.
+    """
+    credit_start = max(credit_start, billed_start)
+    credit_end = min(credit_end, billed_end)
+    if credit_start > credit_end:
+        return Fraction(0)
+    if method == "none":
+        kept = (credit_start, credit_end) != (billed_start, billed_end)
+        return Fraction(0) if kept else Fraction(1)
+    return range_factor(
+        method, credit_start, credit_end, period_start, period_end, unit
+    )
 
 
 # ----------------------------------------------------------------------
@@ -273,23 +326,22 @@ def charge_for_period(
     ranges = billed_days(period_start, period_end, line_start, line_end, pauses)
     if not ranges:
         return None
-    numerator = denominator = 0
     prorations = [
         prorate(method, s, e, period_start, period_end, rec.unit, rec.interval)
         for s, e in ranges
     ]
-    if len(prorations) == 1:
-        proration = prorations[0]
+    if method == "none":
+        proration = Proration(method, 1, 1)
     else:
-        total = sum((p.factor for p in prorations), Fraction(0))
-        # several billed ranges in one period (a pause inside it): one charge
-        numerator, denominator = total.numerator, total.denominator
-        if prorations[0].method == "actual_days":
-            numerator = sum(p.numerator for p in prorations)
-            denominator = prorations[0].denominator
+        # several billed ranges in one period (a pause inside it): one charge;
+        # every part is counted over the same period length, so they add up
+        denominator = period_length(method, period_start, period_end, rec.unit)
+        numerator = sum(p.numerator * denominator // p.denominator for p in prorations)
         proration = Proration(prorations[0].method, numerator, denominator)
-        if proration.factor > 1 or method == "none":
-            proration = Proration(method, 1, 1)
+    if not proration.numerator:
+        # only days 30E/360 gives no length (a 30th of a 31-day month):
+        # nothing is billed, rather than a line priced at zero
+        return None
     billed_start, billed_end = ranges[0][0], ranges[-1][1]
     return Charge(
         period_start,
