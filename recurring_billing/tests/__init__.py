@@ -7,3 +7,4 @@ from . import test_revision
 from . import test_tour
 from . import test_portal
 from . import test_ledger
+from . import test_mrr_report
