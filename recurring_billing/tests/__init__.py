@@ -8,3 +8,4 @@ from . import test_tour
 from . import test_portal
 from . import test_ledger
 from . import test_mrr_report
+from . import test_contract_screens
