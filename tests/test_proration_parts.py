@@ -205,10 +205,64 @@ def test_credit_and_kept_part_add_up_to_what_was_billed(price, data):
         Fraction(1, billed.denominator)
     )
     billed_price = amounts.prorated_unit_price(price, billed, 2)
-    credit = amounts.credit_unit_price(price, billed, credited_part, 2)
+    credit = amounts.credit_unit_price(price, billed, billed - credited_part, 2)
     kept = amounts.prorated_unit_price(price, billed - credited_part, 2)
     assert credit + kept == billed_price
     assert Decimal(0) <= credit <= billed_price
+
+
+@given(
+    anchor=st.dates(date(2024, 1, 1), date(2027, 12, 31)),
+    unit_interval=st.sampled_from(MONTH_UNIT_INTERVALS),
+    method=st.sampled_from(rec.METHODS),
+    price=prices,
+    data=st.data(),
+)
+@settings(max_examples=400, deadline=None)
+def test_successive_credits_add_up(anchor, unit_interval, method, price, data):
+    """A period billed in full, then credited twice (a pause, then a
+    termination that may overlap it): the credits and the price of the days
+    kept add up to the billed price, to the cent; no day is credited twice."""
+    unit, interval = unit_interval
+    start, end = rec.period_bounds(anchor, 0, unit, interval)
+    length = (end - start).days
+
+    def day(offset):
+        return start + timedelta(days=offset)
+
+    first = sorted(data.draw(st.lists(st.integers(0, length), min_size=2, max_size=2)))
+    termination = data.draw(st.integers(0, length))
+    credited, credits = [], Decimal(0)
+    for credit_start, credit_end in (
+        (day(first[0]), day(first[1])),
+        (day(termination), None),
+    ):
+        pieces = rec.credit_pieces(
+            method,
+            Fraction(1),
+            [(start, end)],
+            credited,
+            credit_start,
+            credit_end,
+            start,
+            end,
+            unit,
+        )
+        for piece_start, piece_end, before, after in pieces:
+            assert all(piece_end < s or piece_start > e for s, e in credited), (
+                "a day credited twice"
+            )
+            credits += amounts.credit_unit_price(price, before, after, 2)
+            credited.append((piece_start, piece_end))
+    kept_ranges = rec.subtract_ranges([(start, end)], credited)
+    if method == "none":
+        kept = Fraction(1) if kept_ranges else Fraction(0)
+    else:
+        kept = sum(
+            (rec.range_factor(method, s, e, start, end, unit) for s, e in kept_ranges),
+            Fraction(0),
+        )
+    assert credits + amounts.prorated_unit_price(price, kept, 2) == price
 
 
 def test_the_cent_of_the_issue():

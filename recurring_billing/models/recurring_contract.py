@@ -352,7 +352,7 @@ class RecurringContract(models.Model):
     def _compute_invoice_ids(self):
         for contract in self:
             moves = contract.period_ids.move_id | contract.period_ids.mapped(
-                "credit_move_line_id.move_id"
+                "credit_move_line_ids.move_id"
             )
             contract.invoice_ids = moves
             contract.invoice_count = len(moves)
@@ -669,7 +669,7 @@ class RecurringContract(models.Model):
                     contract=self.display_name,
                 )
             )
-        self.env["recurring.contract.pause"].create(
+        pause = self.env["recurring.contract.pause"].create(
             {
                 "contract_id": self.id,
                 "date_start": date_start,
@@ -682,6 +682,7 @@ class RecurringContract(models.Model):
             date_start,
             date_end and date_end - timedelta(days=1),
             self.env._("Pause: %(reason)s", reason=reason),
+            pause=pause,
         )
         self._update_pause_state()
         self.message_post(

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 from collections import defaultdict
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.fields import Command
@@ -347,55 +348,68 @@ class RecurringInvoicing(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _credit_billed_days(self, contract, start, end, reason):
+    def _credit_billed_days(self, contract, start, end, reason, pause=None):
         """Credit the invoiced days of ``contract`` between ``start`` and ``end``
         (``end`` None: no end), prorated like the periods they belong to.
 
+        Days already credited (an earlier pause) and days of the contract's
+        other pauses (never billed, or credited then) are left out; ``pause``
+        is the pause being credited, if any. Each credited range is priced as
+        what its period's kept days cost before minus after it
+        (recurrence.credit_pieces), so the credits and the kept part add up
+        to the billed price.
+
         One credit note per original invoice, referencing it (EN 16931 BG-3),
-        each line keeping its service period. Returns the credit notes.
+        one line per credited range keeping its service period. Returns the
+        credit notes.
         """
         digits = self.env["decimal.precision"].precision_get("Product Price")
+        other_pauses = [
+            (other.date_start, other.date_end and other.date_end - timedelta(days=1))
+            for other in contract.pause_ids
+            - (pause or self.env["recurring.contract.pause"])
+        ]
         lines_by_move = defaultdict(list)
-        for period in contract.period_ids.filtered(lambda p: p.state == "invoiced"):
-            overlap_start = max(start, period.billed_start)
-            overlap_end = min(end, period.billed_end) if end else period.billed_end
-            if overlap_start > overlap_end:
-                continue
-            share = recurrence_tools.credited_share(
+        for period in contract.period_ids.filtered(
+            lambda p: p.state in ("invoiced", "credited")
+        ):
+            pieces = recurrence_tools.credit_pieces(
                 contract.proration_method,
-                period.billed_start,
-                period.billed_end,
-                overlap_start,
-                overlap_end,
+                period._factor(),
+                recurrence_tools.subtract_ranges(
+                    [(period.billed_start, period.billed_end)], other_pauses
+                ),
+                period._credited_ranges(),
+                start,
+                end,
                 period.period_start,
                 period.period_end,
                 contract.rule_id.unit,
             )
-            # what was billed minus what the kept days cost: the credit and
-            # the kept part add up to the billed price to the cent
-            price_unit = amount_tools.credit_unit_price(
-                period.price_unit, period._factor(), share, digits
-            )
-            if not price_unit:
-                continue
             invoice_line = period.move_line_id
-            lines_by_move[invoice_line.move_id].append(
-                (
-                    period,
-                    {
-                        "display_type": "product",
-                        "product_id": invoice_line.product_id.id,
-                        "name": f"{invoice_line.name}\n{reason}",
-                        "quantity": period.quantity,
-                        "product_uom_id": invoice_line.product_uom_id.id,
-                        "price_unit": float(price_unit),
-                        "discount": invoice_line.discount,
-                        "tax_ids": [Command.set(invoice_line.tax_ids.ids)],
-                        "service_start_date": overlap_start,
-                        "service_end_date": overlap_end,
-                    },
+            for piece_start, piece_end, kept_before, kept_after in pieces:
+                price_unit = amount_tools.credit_unit_price(
+                    period.price_unit, kept_before, kept_after, digits
                 )
-            )
+                if not price_unit:
+                    continue
+                lines_by_move[invoice_line.move_id].append(
+                    (
+                        period,
+                        {
+                            "display_type": "product",
+                            "product_id": invoice_line.product_id.id,
+                            "name": f"{invoice_line.name}\n{reason}",
+                            "quantity": period.quantity,
+                            "product_uom_id": invoice_line.product_uom_id.id,
+                            "price_unit": float(price_unit),
+                            "discount": invoice_line.discount,
+                            "tax_ids": [Command.set(invoice_line.tax_ids.ids)],
+                            "service_start_date": piece_start,
+                            "service_end_date": piece_end,
+                        },
+                    )
+                )
         if not lines_by_move:
             return self.env["account.move"]
         values_list = []
@@ -430,7 +444,7 @@ class RecurringInvoicing(models.AbstractModel):
         ):
             product_lines = credit_note.invoice_line_ids.sorted("id")
             for (period, _values), line in zip(entries, product_lines, strict=True):
-                period.credit_move_line_id = line
+                period.credit_move_line_ids = [Command.link(line.id)]
         if contract.company_id.recurring_auto_post:
             credit_notes.action_post()
         return credit_notes

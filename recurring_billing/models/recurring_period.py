@@ -94,12 +94,16 @@ class RecurringPeriod(models.Model):
         readonly=True,
     )
     move_id = fields.Many2one(related="move_line_id.move_id", store=True, index=True)
-    credit_move_line_id = fields.Many2one(
+    credit_move_line_ids = fields.Many2many(
         "account.move.line",
-        string="Credit note line",
-        ondelete="set null",
-        index="btree_not_null",
+        "recurring_period_credit_line_rel",
+        "period_id",
+        "move_line_id",
+        string="Credit note lines",
         readonly=True,
+        copy=False,
+        help="Lines of the credit notes that took days of the period back (a "
+        "pause, then a termination…), each with its service dates.",
     )
     state = fields.Selection(
         [
@@ -123,17 +127,14 @@ class RecurringPeriod(models.Model):
         "The billed days must lie inside the period.",
     )
 
-    @api.depends("move_line_id.parent_state", "credit_move_line_id.parent_state")
+    @api.depends("move_line_id.parent_state", "credit_move_line_ids.parent_state")
     def _compute_state(self):
         for period in self:
             if not period.move_line_id:
                 period.state = "to_invoice"
             elif period.move_line_id.parent_state == "cancel":
                 period.state = "cancelled"
-            elif (
-                period.credit_move_line_id
-                and period.credit_move_line_id.parent_state != "cancel"
-            ):
+            elif period._credit_lines():
                 period.state = "credited"
             else:
                 period.state = "invoiced"
@@ -213,6 +214,20 @@ class RecurringPeriod(models.Model):
     # ------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------
+
+    def _credit_lines(self):
+        """The credit note lines of the row that are not cancelled."""
+        self.ensure_one()
+        return self.credit_move_line_ids.filtered(
+            lambda line: line.parent_state != "cancel"
+        )
+
+    def _credited_ranges(self):
+        """The days already credited, as (first, last) ranges."""
+        return [
+            (line.service_start_date, line.service_end_date)
+            for line in self._credit_lines()
+        ]
 
     def _factor(self):
         """The exact proration factor of the row (a Fraction)."""

@@ -65,6 +65,55 @@ class TestLedger(RecurringBillingCommon):
         self.assertAlmostEqual(billed - credited, 100 + 59.38 + 33.33 + 60.0)
         self.assertFalse(self._bill("2026-06-30"))
 
+    def test_30_360_pause_then_termination_in_one_quarter(self):
+        """The quarter of the issue, Feb 28–May 29 (anchor Nov 30, 92 days in
+        30E/360), paused Mar 10–Apr 9 then terminated on May 16: two credits,
+        30/92 and 13/92, and the 49/92 kept add up to the price to the cent
+        (the denominator 30 × 3 made it 92/90)."""
+        quarterly = (
+            self.env["recurring.rule"]
+            .sudo()
+            .create(
+                {"name": "Quarterly", "unit": "quarter", "billing_mode": "anniversary"}
+            )
+        )
+        contract = self._contract(
+            "2025-11-30", quarterly, proration_method="30_360", notice_days=0
+        )
+        self._bill("2026-02-28")
+        quarter = contract.period_ids.filtered(
+            lambda p: str(p.period_start) == "2026-02-28"
+        )
+        self.assertEqual(str(quarter.period_end), "2026-05-29")
+        with freeze_time("2026-03-10"):
+            contract._pause(date(2026, 3, 10), date(2026, 4, 10), "Works")
+        with freeze_time("2026-04-10"):
+            self.env["recurring.contract"]._cron_update_states()
+        self.assertEqual(contract.state, "active")
+        with freeze_time("2026-05-01"):
+            contract._terminate(date(2026, 5, 16), "Moving")
+        credits = quarter.credit_move_line_ids.sorted("service_start_date")
+        self.assertEqual(
+            [
+                (str(line.service_start_date), str(line.service_end_date))
+                for line in credits
+            ],
+            [("2026-03-10", "2026-04-09"), ("2026-05-17", "2026-05-29")],
+        )
+        # 100 − 62/92 (67.39) = 32.61, then 67.39 − 49/92 (53.26) = 14.13
+        self.assertEqual(credits.mapped("price_subtotal"), [32.61, 14.13])
+        self.assertAlmostEqual(
+            quarter.price_subtotal - sum(credits.mapped("price_subtotal")), 53.26
+        )
+        self.assertEqual(quarter.state, "credited")
+        # nothing is billed after the last day, nothing is credited twice
+        self.assertFalse(self._bill("2026-06-30", contract))
+        with freeze_time("2026-05-01"):
+            self.env["recurring.invoicing"]._credit_billed_days(
+                contract, date(2026, 5, 17), None, "Again"
+            )
+        self.assertEqual(len(quarter.credit_move_line_ids), 2)
+
     def test_30_360_credit_of_a_whole_period_after_the_last_day(self):
         """Terminated on a 30th of a 31-day month: 30E/360 gives the 30th no
         length of its own (it counts with the 31st), so the period starting on
@@ -194,7 +243,7 @@ class TestLedger(RecurringBillingCommon):
         self.assertEqual(period.state, "credited")
         with self.assertRaises(UserError):
             period.sudo().write({"price_subtotal": 0.0})
-        period.credit_move_line_id.move_id.button_cancel()
+        period.credit_move_line_ids.move_id.button_cancel()
         self.assertEqual(period.state, "invoiced")
         period.move_id.button_cancel()
         self.assertEqual(period.state, "cancelled")

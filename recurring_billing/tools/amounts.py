@@ -48,10 +48,10 @@ def line_subtotal(quantity, unit_price, discount, digits):
     return round_half_up(exact, digits)
 
 
-def credit_unit_price(price, billed_factor, credited_factor, digits):
-    """Unit price of a credit for ``credited_factor`` of a period billed at
-    ``billed_factor``: what was billed minus what the kept days cost, so the
-    credit and the kept part add up to the billed price to the cent."""
-    billed = prorated_unit_price(price, billed_factor, digits)
-    kept = to_fraction(billed_factor) - to_fraction(credited_factor)
-    return billed - prorated_unit_price(price, max(kept, Fraction(0)), digits)
+def credit_unit_price(price, kept_before, kept_after, digits):
+    """Unit price of a credit that takes a period from ``kept_before`` down
+    to ``kept_after`` of its price: what the kept days cost before minus what
+    they cost after, so the credits and the part kept add up to the billed
+    price to the cent (see recurrence.credit_pieces)."""
+    before = prorated_unit_price(price, kept_before, digits)
+    return before - prorated_unit_price(price, max(kept_after, Fraction(0)), digits)

@@ -156,6 +156,88 @@ def range_factor(
     return prorate(method, start, end, period_start, period_end, unit, interval).factor
 
 
+def subtract_ranges(ranges, removed):
+    """The inclusive date ranges ``ranges`` minus every range of ``removed``
+    (an end of None runs forever), in order."""
+    result = list(ranges)
+    for removed_start, removed_end in removed:
+        removed_end = removed_end or date.max
+        kept = []
+        for start, end in result:
+            if removed_end < start or removed_start > end:
+                kept.append((start, end))
+                continue
+            if start < removed_start:
+                kept.append((start, removed_start - timedelta(days=1)))
+            if removed_end < end:
+                kept.append((removed_end + timedelta(days=1), end))
+        result = kept
+    return result
+
+
+def credit_pieces(
+    method,
+    billed_factor,
+    billed_ranges,
+    credited,
+    credit_start,
+    credit_end,
+    period_start,
+    period_end,
+    unit="month",
+):
+    """How a credit of [credit_start, credit_end] splits on a billed period.
+
+    ``billed_factor``: the share the period was billed at; ``billed_ranges``:
+    its billed days (a pause known when it was billed is not in them);
+    ``credited``: ranges of it already credited, each once. Returns one
+    ``(start, end, kept_before, kept_after)`` per contiguous range still to
+    credit, where ``kept_*`` is the share of the period left billed before and
+    after crediting that range. The credit of a range is priced as the
+    difference between the two, so successive credits (a pause, then a
+    termination) and the part kept always add up to what was billed.
+
+    ``actual_days`` and ``30_360``: the kept share is the billed share minus
+    the shares of the credited days. ``none``: the whole period stays billed
+    while one billed day is kept, nothing once none is.
+    """
+    remaining = subtract_ranges(billed_ranges, credited)
+    if method == "none":
+        kept = Fraction(1) if remaining else Fraction(0)
+    else:
+        kept = billed_factor - sum(
+            (
+                range_factor(
+                    method,
+                    max(s, period_start),
+                    min(e, period_end),
+                    period_start,
+                    period_end,
+                    unit,
+                )
+                for s, e in credited
+                if s <= period_end and e >= period_start
+            ),
+            Fraction(0),
+        )
+    to_credit = subtract_ranges(
+        remaining,
+        [(date.min, credit_start - timedelta(days=1))]
+        + ([(credit_end + timedelta(days=1), None)] if credit_end else []),
+    )
+    pieces = []
+    for start, end in to_credit:
+        remaining = subtract_ranges(remaining, [(start, end)])
+        if method == "none":
+            kept_after = Fraction(1) if remaining else Fraction(0)
+        else:
+            share = range_factor(method, start, end, period_start, period_end, unit)
+            kept_after = max(kept - share, Fraction(0))
+        pieces.append((start, end, kept, kept_after))
+        kept = kept_after
+    return pieces
+
+
 def credited_share(
     method,
     billed_start,
@@ -166,25 +248,23 @@ def credited_share(
     period_end,
     unit="month",
 ):
-    """Share of a period to credit when [credit_start, credit_end] is taken
-    back from a period billed over [billed_start, billed_end].
-
-    For ``actual_days`` and ``30_360`` it is the factor of the credited range;
-    for ``none`` (no proration) nothing is credited while a billed day is
-    kept, and the whole period when none is. What stays billed is always
-    ``billed share − credited share``: the kept part and the credited part
-    add up to what was billed.
-    """
-    credit_start = max(credit_start, billed_start)
-    credit_end = min(credit_end, billed_end)
-    if credit_start > credit_end:
-        return Fraction(0)
-    if method == "none":
-        kept = (credit_start, credit_end) != (billed_start, billed_end)
-        return Fraction(0) if kept else Fraction(1)
-    return range_factor(
-        method, credit_start, credit_end, period_start, period_end, unit
+    """Share of a period credited when [credit_start, credit_end] is taken
+    back from a period billed in full over [billed_start, billed_end] (see
+    :func:`credit_pieces`): the factor of the credited days, or for ``none``
+    the whole period only when no billed day is kept."""
+    billed = prorate(method, billed_start, billed_end, period_start, period_end, unit)
+    pieces = credit_pieces(
+        method,
+        billed.factor,
+        [(billed_start, billed_end)],
+        [],
+        credit_start,
+        credit_end,
+        period_start,
+        period_end,
+        unit,
     )
+    return sum((before - after for _s, _e, before, after in pieces), Fraction(0))
 
 
 # ----------------------------------------------------------------------
