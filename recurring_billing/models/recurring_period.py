@@ -5,6 +5,7 @@ from fractions import Fraction
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
+from odoo.tools.sql import column_exists
 
 # what an invoiced or credited row may never change: what was billed, for which
 # days, on which invoice line (its state and credit line follow the invoices)
@@ -77,8 +78,9 @@ class RecurringPeriod(models.Model):
         "price of the invoice line.",
     )
     discount = fields.Float(string="Discount (%)", digits="Discount", readonly=True)
-    proration_numerator = fields.Integer(readonly=True, default=1)
-    proration_denominator = fields.Integer(readonly=True, default=1)
+    # the exact factor; 0/0 on rows billed before it was kept (see _factor)
+    proration_numerator = fields.Integer(readonly=True)
+    proration_denominator = fields.Integer(readonly=True)
     proration_factor = fields.Float(digits=(16, 10), readonly=True, default=1.0)
     proration_note = fields.Char(readonly=True)
     price_subtotal = fields.Monetary(
@@ -141,6 +143,10 @@ class RecurringPeriod(models.Model):
 
     def init(self):
         result = super().init()
+        self.env.cr.execute(
+            SQL("DROP TRIGGER IF EXISTS recurring_period_locked ON recurring_period")
+        )
+        self._fill_from_earlier_versions()
         old_columns = SQL(", ").join(
             SQL("OLD.%s", SQL.identifier(name)) for name in LOCKED_FIELDS
         )
@@ -176,7 +182,6 @@ class RecurringPeriod(models.Model):
                     RETURN NEW;
                 END
                 $$;
-                DROP TRIGGER IF EXISTS recurring_period_locked ON recurring_period;
                 CREATE TRIGGER recurring_period_locked
                     BEFORE UPDATE OR DELETE ON recurring_period
                     FOR EACH ROW EXECUTE FUNCTION recurring_period_locked();
@@ -187,6 +192,36 @@ class RecurringPeriod(models.Model):
             )
         )
         return result
+
+    def _fill_from_earlier_versions(self):
+        """Rows billed before the ledger kept the invoice line's figures and
+        several credit lines: copy them from the invoice lines (once; new rows
+        get them at creation)."""
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                """
+            UPDATE recurring_period period
+               SET price_subtotal = line.price_subtotal,
+                   price_unit_billed = line.price_unit,
+                   discount = line.discount
+              FROM account_move_line line
+             WHERE line.id = period.move_line_id
+               AND period.price_subtotal IS NULL
+                """
+            )
+        )
+        if column_exists(cr, "recurring_period", "credit_move_line_id"):
+            cr.execute(
+                SQL(
+                    """
+                INSERT INTO recurring_period_credit_line_rel (period_id, move_line_id)
+                SELECT id, credit_move_line_id FROM recurring_period
+                 WHERE credit_move_line_id IS NOT NULL
+                ON CONFLICT DO NOTHING
+                    """
+                )
+            )
 
     def write(self, vals):
         if set(vals) & set(LOCKED_FIELDS) and any(
