@@ -255,3 +255,32 @@ class TestLedger(RecurringBillingCommon):
         invoice.unlink()
         self.assertFalse(contract.period_ids)
         self.assertEqual(contract.next_invoice_date, date(2026, 1, 1))
+
+    def test_rows_of_an_earlier_version_are_filled_at_update(self):
+        contract = self._contract("2026-01-15", self.monthly_calendar)
+        line = self._bill("2026-01-15").invoice_line_ids
+        period = contract.period_ids
+        cr = self.env.cr
+        cr.execute(
+            "ALTER TABLE recurring_period DISABLE TRIGGER recurring_period_locked"
+        )
+        cr.execute(
+            "UPDATE recurring_period SET price_subtotal = NULL, "
+            "price_unit_billed = NULL, proration_numerator = NULL, "
+            "proration_denominator = NULL WHERE id = %s",
+            [period.id],
+        )
+        self.env["recurring.period"].sudo().init()
+        period.invalidate_recordset()
+        self.assertEqual(period.price_subtotal, line.price_subtotal)
+        self.assertEqual(period.price_unit_billed, line.price_unit)
+        self.assertAlmostEqual(float(period._factor()), 17 / 31)
+        # the trigger is back
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(errors.IntegrityConstraintViolation),
+            cr.savepoint(),
+        ):
+            cr.execute(
+                "UPDATE recurring_period SET price_unit = 1 WHERE id = %s", [period.id]
+            )
