@@ -2,7 +2,7 @@
 rounded once (issue #13.4)."""
 
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from fractions import Fraction
 
 import pytest
@@ -171,8 +171,6 @@ factors = st.fractions(Fraction(0), Fraction(1), max_denominator=1200)
 
 def reference_half_up(value, places):
     """Independent rounding: Decimal's ROUND_HALF_UP on the exact value."""
-    from decimal import ROUND_HALF_UP, Context
-
     context = Context(prec=60)
     exact = context.divide(Decimal(value.numerator), Decimal(value.denominator))
     return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
