@@ -32,7 +32,7 @@ class RecurringContract(models.Model):
     """A customer's subscription: lines billed every period of a rule."""
 
     _name = "recurring.contract"
-    _description = "Recurring Contract"
+    _description = "Contract"
     _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
@@ -177,6 +177,12 @@ class RecurringContract(models.Model):
         string="Notice period (days)",
         default=30,
         help="Days between the termination request and the last day of service.",
+    )
+    notice_date = fields.Date(
+        string="Notice deadline",
+        compute="_compute_notice_date",
+        help="Last day to give notice so that the contract ends (or is not "
+        "renewed) at its end date.",
     )
     auto_renew = fields.Boolean(
         help="At its end date, the contract is renewed for the renewal term unless "
@@ -335,11 +341,18 @@ class RecurringContract(models.Model):
                 limit=1,
             )
 
+    @api.depends("date_end", "notice_days")
+    def _compute_notice_date(self):
+        for contract in self:
+            contract.notice_date = contract.date_end and (
+                contract.date_end - timedelta(days=contract.notice_days)
+            )
+
     @api.depends("period_ids.move_id")
     def _compute_invoice_ids(self):
         for contract in self:
             moves = contract.period_ids.move_id | contract.period_ids.mapped(
-                "credit_move_line_id.move_id"
+                "credit_move_line_ids.move_id"
             )
             contract.invoice_ids = moves
             contract.invoice_count = len(moves)
@@ -453,6 +466,20 @@ class RecurringContract(models.Model):
                 )
             )
 
+    def _creation_message(self):
+        """'Contract created' in one language: mail's generic message guesses
+        the language of its text from the user when the context has none, but
+        reads the model name in the context's language, so a contract created
+        without a language in the context (data loading, crons, sudo flows)
+        logged "Recurring Contract créé"."""
+        self.ensure_one()
+        lang = self.env.lang or self.env.user.lang or "en_US"
+        env = self.with_context(lang=lang).env
+        return env._(
+            "%(document)s created",
+            document=env["ir.model"]._get(self._name).name,
+        )
+
     def _compute_access_url(self):
         result = super()._compute_access_url()
         for contract in self:
@@ -510,6 +537,14 @@ class RecurringContract(models.Model):
             action["res_id"] = moves.id
         return action
 
+    def _portal_invoices(self):
+        """The contract's posted invoices and credit notes, newest first, as
+        the portal shows them (the page is rendered with sudo)."""
+        self.ensure_one()
+        return self.invoice_ids.filtered(lambda move: move.state == "posted").sorted(
+            lambda move: (move.invoice_date, move.id), reverse=True
+        )
+
     def action_view_orders(self):
         action = self.env["ir.actions.act_window"]._for_xml_id("sale.action_orders")
         action["domain"] = [("id", "in", self.sale_order_ids.ids)]
@@ -539,6 +574,19 @@ class RecurringContract(models.Model):
         others."""
         self.ensure_one()
         return (recurrence or self._recurrence()).anchor_for(self.date_start)
+
+    def _period_end(self, day):
+        """Last day of the contract's period holding ``day``."""
+        self.ensure_one()
+        recurrence = self._recurrence()
+        month_end = recurrence.sticks_to_month_end
+        anchor = self._anchor(recurrence)
+        n = recurrence_tools.period_index(
+            anchor, day, recurrence.unit, recurrence.interval, month_end
+        )
+        return recurrence_tools.period_bounds(
+            anchor, n, recurrence.unit, recurrence.interval, month_end
+        )[1]
 
     def _service_end(self, line):
         """Last day the line may be billed: its end, the contract's, termination."""
@@ -621,7 +669,7 @@ class RecurringContract(models.Model):
                     contract=self.display_name,
                 )
             )
-        self.env["recurring.contract.pause"].create(
+        pause = self.env["recurring.contract.pause"].create(
             {
                 "contract_id": self.id,
                 "date_start": date_start,
@@ -634,6 +682,7 @@ class RecurringContract(models.Model):
             date_start,
             date_end and date_end - timedelta(days=1),
             self.env._("Pause: %(reason)s", reason=reason),
+            pause=pause,
         )
         self._update_pause_state()
         self.message_post(

@@ -2,11 +2,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 from collections import defaultdict
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.fields import Command
-from odoo.tools import float_round
 
+from ..tools import amounts as amount_tools
 from ..tools import recurrence as recurrence_tools
 from .recurring_contract import BILLABLE_STATES
 
@@ -140,6 +141,11 @@ class RecurringInvoicing(models.AbstractModel):
             "scheduled_date": due.scheduled_date,
             "quantity": line.quantity,
             "price_unit": self._charge_price(charge),
+            "price_unit_billed": self._charge_amounts(charge)["price_unit"],
+            "discount": line.discount,
+            "price_subtotal": self._charge_amounts(charge)["price_subtotal"],
+            "proration_numerator": due.numerator,
+            "proration_denominator": due.denominator,
             "proration_factor": float(due.factor),
             "proration_note": self._charge_note(charge),
         }
@@ -151,6 +157,29 @@ class RecurringInvoicing(models.AbstractModel):
         if "price" not in charge:
             charge["price"] = charge["line"]._price_at(charge["due"].period_start)
         return charge["price"]
+
+    @api.model
+    def _charge_amounts(self, charge):
+        """The prorated unit price and the untaxed amount of the charge,
+        computed once (tools/amounts.py): the invoice line gets this unit
+        price, the ledger row this amount, so both show the same figure."""
+        if "amounts" not in charge:
+            line, due = charge["line"], charge["due"]
+            digits = self.env["decimal.precision"].precision_get("Product Price")
+            unit = amount_tools.prorated_unit_price(
+                self._charge_price(charge), due.factor, digits
+            )
+            subtotal = amount_tools.line_subtotal(
+                line.quantity,
+                unit,
+                line.discount,
+                charge["contract"].currency_id.decimal_places,
+            )
+            charge["amounts"] = {
+                "price_unit": float(unit),
+                "price_subtotal": float(subtotal),
+            }
+        return charge["amounts"]
 
     @api.model
     def _charge_note(self, charge):
@@ -191,7 +220,6 @@ class RecurringInvoicing(models.AbstractModel):
     @api.model
     def _prepare_invoice_line_values(self, charge):
         line, due = charge["line"], charge["due"]
-        digits = self.env["decimal.precision"].precision_get("Product Price")
         note = self._charge_note(charge)
         name = f"{line.name}\n{note}" if note else line.name
         return {
@@ -200,10 +228,7 @@ class RecurringInvoicing(models.AbstractModel):
             "name": name,
             "quantity": line.quantity,
             "product_uom_id": line.uom_id.id,
-            "price_unit": float_round(
-                self._charge_price(charge) * float(due.factor),
-                precision_digits=digits,
-            ),
+            "price_unit": self._charge_amounts(charge)["price_unit"],
             "discount": line.discount,
             "tax_ids": [Command.set(line.tax_ids.ids)],
             "service_start_date": due.billed_start,
@@ -288,8 +313,14 @@ class RecurringInvoicing(models.AbstractModel):
                 lambda line: line.display_type == "product" and not line.sale_line_ids
             ).sorted(lambda line: (line.sequence, line.id))
             for line, charge in zip(lines, invoice["charges"], strict=True):
+                # the row keeps the invoice's own figure (Odoo's tax engine
+                # computes it from the same unit price, quantity and discount)
                 period_values.append(
-                    dict(self._prepare_period_values(charge), move_line_id=line.id)
+                    dict(
+                        self._prepare_period_values(charge),
+                        move_line_id=line.id,
+                        price_subtotal=line.price_subtotal,
+                    )
                 )
         self.env["recurring.period"].create(period_values)
         if post:
@@ -317,52 +348,68 @@ class RecurringInvoicing(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _credit_billed_days(self, contract, start, end, reason):
+    def _credit_billed_days(self, contract, start, end, reason, pause=None):
         """Credit the invoiced days of ``contract`` between ``start`` and ``end``
         (``end`` None: no end), prorated like the periods they belong to.
 
+        Days already credited (an earlier pause) and days of the contract's
+        other pauses (never billed, or credited then) are left out; ``pause``
+        is the pause being credited, if any. Each credited range is priced as
+        what its period's kept days cost before minus after it
+        (recurrence.credit_pieces), so the credits and the kept part add up
+        to the billed price.
+
         One credit note per original invoice, referencing it (EN 16931 BG-3),
-        each line keeping its service period. Returns the credit notes.
+        one line per credited range keeping its service period. Returns the
+        credit notes.
         """
         digits = self.env["decimal.precision"].precision_get("Product Price")
+        other_pauses = [
+            (other.date_start, other.date_end and other.date_end - timedelta(days=1))
+            for other in contract.pause_ids
+            - (pause or self.env["recurring.contract.pause"])
+        ]
         lines_by_move = defaultdict(list)
-        for period in contract.period_ids.filtered(lambda p: p.state == "invoiced"):
-            overlap_start = max(start, period.billed_start)
-            overlap_end = min(end, period.billed_end) if end else period.billed_end
-            if overlap_start > overlap_end:
-                continue
-            factor = recurrence_tools.range_factor(
+        for period in contract.period_ids.filtered(
+            lambda p: p.state in ("invoiced", "credited")
+        ):
+            pieces = recurrence_tools.credit_pieces(
                 contract.proration_method,
-                overlap_start,
-                overlap_end,
+                period._factor(),
+                recurrence_tools.subtract_ranges(
+                    [(period.billed_start, period.billed_end)], other_pauses
+                ),
+                period._credited_ranges(),
+                start,
+                end,
                 period.period_start,
                 period.period_end,
                 contract.rule_id.unit,
-                contract.rule_id.interval,
             )
-            if not factor:
-                continue
             invoice_line = period.move_line_id
-            lines_by_move[invoice_line.move_id].append(
-                (
-                    period,
-                    {
-                        "display_type": "product",
-                        "product_id": invoice_line.product_id.id,
-                        "name": f"{invoice_line.name}\n{reason}",
-                        "quantity": period.quantity,
-                        "product_uom_id": invoice_line.product_uom_id.id,
-                        "price_unit": float_round(
-                            period.price_unit * float(factor),
-                            precision_digits=digits,
-                        ),
-                        "discount": invoice_line.discount,
-                        "tax_ids": [Command.set(invoice_line.tax_ids.ids)],
-                        "service_start_date": overlap_start,
-                        "service_end_date": overlap_end,
-                    },
+            for piece_start, piece_end, kept_before, kept_after in pieces:
+                price_unit = amount_tools.credit_unit_price(
+                    period.price_unit, kept_before, kept_after, digits
                 )
-            )
+                if not price_unit:
+                    continue
+                lines_by_move[invoice_line.move_id].append(
+                    (
+                        period,
+                        {
+                            "display_type": "product",
+                            "product_id": invoice_line.product_id.id,
+                            "name": f"{invoice_line.name}\n{reason}",
+                            "quantity": period.quantity,
+                            "product_uom_id": invoice_line.product_uom_id.id,
+                            "price_unit": float(price_unit),
+                            "discount": invoice_line.discount,
+                            "tax_ids": [Command.set(invoice_line.tax_ids.ids)],
+                            "service_start_date": piece_start,
+                            "service_end_date": piece_end,
+                        },
+                    )
+                )
         if not lines_by_move:
             return self.env["account.move"]
         values_list = []
@@ -397,7 +444,7 @@ class RecurringInvoicing(models.AbstractModel):
         ):
             product_lines = credit_note.invoice_line_ids.sorted("id")
             for (period, _values), line in zip(entries, product_lines, strict=True):
-                period.credit_move_line_id = line
+                period.credit_move_line_ids = [Command.link(line.id)]
         if contract.company_id.recurring_auto_post:
             credit_notes.action_post()
         return credit_notes

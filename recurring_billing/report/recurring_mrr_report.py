@@ -7,7 +7,14 @@ from odoo.tools import SQL
 class RecurringMrrReport(models.Model):
     """Monthly recurring revenue, one row per contract line and month of
     service (up to twelve months ahead), for pivots and graphs by month,
-    customer and product. Amounts use the lines' current prices."""
+    customer and product. Amounts use the lines' current prices.
+
+    MRR is a stock, not a flow: a group holding several months (a customer's
+    total across the months of a pivot, the grand total) shows the average
+    monthly MRR of those months, never their sum; a group of one month shows
+    that month's MRR. A contract that renews automatically and is not
+    terminated is projected as renewed: its end date does not stop it here.
+    """
 
     _name = "recurring.mrr.report"
     _description = "Subscription MRR Analysis"
@@ -32,8 +39,30 @@ class RecurringMrrReport(models.Model):
         ],
         readonly=True,
     )
-    mrr = fields.Monetary(string="MRR", readonly=True)
-    arr = fields.Monetary(string="ARR", readonly=True)
+    mrr = fields.Monetary(
+        string="MRR",
+        readonly=True,
+        help="Monthly recurring revenue. Over several months: the average month.",
+    )
+    arr = fields.Monetary(
+        string="ARR",
+        readonly=True,
+        help="Annual recurring revenue (12 × MRR). Over several months: the "
+        "average month.",
+    )
+
+    # measures that are stocks: averaged over the months of a group
+    _STOCK_MEASURES = ("mrr", "arr")
+
+    def _read_group_select(self, aggregate_spec, query):
+        fname, _sep, func = aggregate_spec.partition(":")
+        if fname in self._STOCK_MEASURES and func == "sum":
+            return SQL(
+                "SUM(%s) / GREATEST(COUNT(DISTINCT %s), 1)",
+                self._field_to_sql(self._table, fname, query),
+                self._field_to_sql(self._table, "month", query),
+            )
+        return super()._read_group_select(aggregate_spec, query)
 
     @property
     def _table_query(self):
@@ -63,7 +92,13 @@ class RecurringMrrReport(models.Model):
                     'month',
                     LEAST(
                         line.date_end,
-                        contract.date_end,
+                        -- renewing contracts are projected as renewed
+                        CASE
+                            WHEN contract.auto_renew
+                                AND contract.termination_date IS NULL
+                            THEN NULL
+                            ELSE contract.date_end
+                        END,
                         contract.termination_date,
                         CURRENT_DATE + INTERVAL '12 months'
                     )

@@ -7,3 +7,6 @@ from . import test_revision
 from . import test_tour
 from . import test_portal
 from . import test_settings
+from . import test_ledger
+from . import test_mrr_report
+from . import test_contract_screens

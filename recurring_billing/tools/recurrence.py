@@ -90,7 +90,12 @@ def days_30e_360(start, end):
 
 @dataclass(frozen=True)
 class Proration:
-    """The priced share of a period: ``factor = numerator / denominator``."""
+    """The priced share of a period: ``factor = numerator / denominator``.
+
+    The denominator is the length of the whole period in the method's unit
+    (days, or 30E/360 days), so the numerators of the parts of one period
+    add up to it.
+    """
 
     method: str
     numerator: int
@@ -103,28 +108,45 @@ class Proration:
         return Fraction(self.numerator, self.denominator)
 
 
+def period_length(method, period_start, period_end, unit="month"):
+    """Length of the period [period_start, period_end] in the unit of
+    ``method``: 30E/360 days for ``30_360`` on monthly-type units, actual days
+    otherwise. Always positive."""
+    if method == "30_360" and unit in MONTH_UNITS:
+        return days_30e_360(period_start, period_end + timedelta(days=1))
+    return (period_end - period_start).days + 1
+
+
 def prorate(method, start, end, period_start, period_end, unit="month", interval=1):
     """Share of the period [period_start, period_end] billed for [start, end].
 
-    ``actual_days``: days billed / days in the period. ``30_360``: 30E/360 days
-    over 30 × months in the period (month-type units only; day and week units
-    fall back to actual days). ``none``: the full price for any billed day.
+    ``actual_days``: days billed / days in the period. ``30_360``: 30E/360
+    days of the range, d30(start, end + 1), over the 30E/360 length of the
+    period itself, d30(period_start, period_end + 1) (month-type units only;
+    day and week units fall back to actual days). Both are additive: the parts
+    of a period split at any day add up to exactly 1. Under 30E/360 the 30th
+    and the 31st of a 31-day month count as one day together (carried by the
+    31st), so a range made only of such a 30th has length 0: it is not billed
+    (see :func:`charge_for_period`). ``none``: the full price for any billed
+    day. ``interval`` is accepted for symmetry with the other helpers.
     """
+    del interval  # the period bounds already say how long the period is
     if method not in METHODS:
         raise RecurrenceError(f"Unknown proration method {method!r}.")
     if not (period_start <= start <= end <= period_end):
         raise RecurrenceError(
             f"{start}–{end} is not inside the period {period_start}–{period_end}."
         )
-    total = (period_end - period_start).days + 1
-    billed = (end - start).days + 1
-    if billed == total or method == "none":
+    if method == "none" or (start, end) == (period_start, period_end):
         return Proration(method, 1, 1)
-    if method == "30_360" and unit in MONTH_UNITS:
-        months = MONTH_UNITS[unit] * interval
+    if method == "30_360" and unit not in MONTH_UNITS:
+        method = "actual_days"
+    denominator = period_length(method, period_start, period_end, unit)
+    if method == "30_360":
         numerator = days_30e_360(start, end + timedelta(days=1))
-        return Proration(method, max(numerator, 0), 30 * months)
-    return Proration("actual_days", billed, total)
+    else:
+        numerator = (end - start).days + 1
+    return Proration(method, numerator, denominator)
 
 
 def range_factor(
@@ -132,6 +154,117 @@ def range_factor(
 ):
     """Factor of :func:`prorate`, as a Fraction."""
     return prorate(method, start, end, period_start, period_end, unit, interval).factor
+
+
+def subtract_ranges(ranges, removed):
+    """The inclusive date ranges ``ranges`` minus every range of ``removed``
+    (an end of None runs forever), in order."""
+    result = list(ranges)
+    for removed_start, removed_end in removed:
+        removed_end = removed_end or date.max
+        kept = []
+        for start, end in result:
+            if removed_end < start or removed_start > end:
+                kept.append((start, end))
+                continue
+            if start < removed_start:
+                kept.append((start, removed_start - timedelta(days=1)))
+            if removed_end < end:
+                kept.append((removed_end + timedelta(days=1), end))
+        result = kept
+    return result
+
+
+def credit_pieces(
+    method,
+    billed_factor,
+    billed_ranges,
+    credited,
+    credit_start,
+    credit_end,
+    period_start,
+    period_end,
+    unit="month",
+):
+    """How a credit of [credit_start, credit_end] splits on a billed period.
+
+    ``billed_factor``: the share the period was billed at; ``billed_ranges``:
+    its billed days (a pause known when it was billed is not in them);
+    ``credited``: ranges of it already credited, each once. Returns one
+    ``(start, end, kept_before, kept_after)`` per contiguous range still to
+    credit, where ``kept_*`` is the share of the period left billed before and
+    after crediting that range. The credit of a range is priced as the
+    difference between the two, so successive credits (a pause, then a
+    termination) and the part kept always add up to what was billed.
+
+    ``actual_days`` and ``30_360``: the kept share is the billed share minus
+    the shares of the credited days. ``none``: the whole period stays billed
+    while one billed day is kept, nothing once none is.
+    """
+    remaining = subtract_ranges(billed_ranges, credited)
+    if method == "none":
+        kept = Fraction(1) if remaining else Fraction(0)
+    else:
+        kept = billed_factor - sum(
+            (
+                range_factor(
+                    method,
+                    max(s, period_start),
+                    min(e, period_end),
+                    period_start,
+                    period_end,
+                    unit,
+                )
+                for s, e in credited
+                if s <= period_end and e >= period_start
+            ),
+            Fraction(0),
+        )
+    to_credit = subtract_ranges(
+        remaining,
+        [(date.min, credit_start - timedelta(days=1))]
+        + ([(credit_end + timedelta(days=1), None)] if credit_end else []),
+    )
+    pieces = []
+    for start, end in to_credit:
+        remaining = subtract_ranges(remaining, [(start, end)])
+        if method == "none":
+            kept_after = Fraction(1) if remaining else Fraction(0)
+        else:
+            share = range_factor(method, start, end, period_start, period_end, unit)
+            kept_after = max(kept - share, Fraction(0))
+        pieces.append((start, end, kept, kept_after))
+        kept = kept_after
+    return pieces
+
+
+def credited_share(
+    method,
+    billed_start,
+    billed_end,
+    credit_start,
+    credit_end,
+    period_start,
+    period_end,
+    unit="month",
+):
+    """Share of a period credited when [credit_start, credit_end] is taken
+    back from a period billed in full over [billed_start, billed_end] (see
+    :func:`credit_pieces`): the factor of the credited days, or for ``none``
+    the whole period only when no billed day is kept."""
+    billed = prorate(method, billed_start, billed_end, period_start, period_end, unit)
+    pieces = credit_pieces(
+        method,
+        billed.factor,
+        [(billed_start, billed_end)],
+        [],
+        credit_start,
+        credit_end,
+        period_start,
+        period_end,
+        unit,
+    )
+    return sum((before - after for _s, _e, before, after in pieces), Fraction(0))
 
 
 # ----------------------------------------------------------------------
@@ -273,23 +406,22 @@ def charge_for_period(
     ranges = billed_days(period_start, period_end, line_start, line_end, pauses)
     if not ranges:
         return None
-    numerator = denominator = 0
     prorations = [
         prorate(method, s, e, period_start, period_end, rec.unit, rec.interval)
         for s, e in ranges
     ]
-    if len(prorations) == 1:
-        proration = prorations[0]
+    if method == "none":
+        proration = Proration(method, 1, 1)
     else:
-        total = sum((p.factor for p in prorations), Fraction(0))
-        # several billed ranges in one period (a pause inside it): one charge
-        numerator, denominator = total.numerator, total.denominator
-        if prorations[0].method == "actual_days":
-            numerator = sum(p.numerator for p in prorations)
-            denominator = prorations[0].denominator
+        # several billed ranges in one period (a pause inside it): one charge;
+        # every part is counted over the same period length, so they add up
+        denominator = period_length(method, period_start, period_end, rec.unit)
+        numerator = sum(p.numerator * denominator // p.denominator for p in prorations)
         proration = Proration(prorations[0].method, numerator, denominator)
-        if proration.factor > 1 or method == "none":
-            proration = Proration(method, 1, 1)
+    if not proration.numerator:
+        # only days 30E/360 gives no length (a 30th of a 31-day month):
+        # nothing is billed, rather than a line priced at zero
+        return None
     billed_start, billed_end = ranges[0][0], ranges[-1][1]
     return Charge(
         period_start,

@@ -25,9 +25,18 @@ class RecurringContractTerminateWizard(models.TransientModel):
 
     @api.depends("contract_id")
     def _compute_date(self):
+        """The last billed day when the notice allows it, else the end of the
+        period the notice ends in: never a stub of a few days to bill."""
         today = fields.Date.context_today(self)
         for wizard in self:
-            wizard.date = today + timedelta(days=wizard.contract_id.notice_days)
+            contract = wizard.contract_id
+            earliest = today + timedelta(days=contract.notice_days)
+            if contract.invoiced_until and contract.invoiced_until >= earliest:
+                wizard.date = contract.invoiced_until
+            elif contract.rule_id:
+                wizard.date = contract._period_end(earliest)
+            else:
+                wizard.date = earliest
 
     def action_terminate(self):
         self.ensure_one()
