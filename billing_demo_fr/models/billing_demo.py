@@ -100,9 +100,11 @@ class BillingDemo(models.AbstractModel):
         # made in the company's former currency)
         domain = [("company_id", "in", (company.id, False))]
         self.env["product.pricelist"].search(domain).currency_id = euro
-        self.env["recurring.contract"].search(
-            [("company_id", "=", company.id)]
-        ).currency_id = euro
+        # the generic demo's subscriptions (American customers, in English,
+        # their invoices removed above) make way for the French ones
+        self.env["recurring.contract"].search([("company_id", "=", company.id)]).write(
+            {"currency_id": euro.id, "active": False}
+        )
         self._complete_rate_table(self._reference_date())
         self._set_zero_rated_categories(company)
         self._speak_french()
