@@ -75,24 +75,26 @@ def say(message):
     print(message, flush=True)
 
 
-def skip(reason):
-    say(f"layer 2: skipped ({reason})")
+def skip(reason, step="layer 2"):
+    say(f"{step}: skipped ({reason})")
     sys.exit(0)
 
 
-def odoo_tree():
+def odoo_tree(step="layer 2"):
+    """Odoo 19's tree and Python; without them, one line says ``step`` was
+    skipped and the script exits 0."""
     odoo_path = Path(os.environ.get("ODOO_PATH", "/opt/odoo19"))
     if not (odoo_path / "odoo-bin").is_file():
-        skip(f"no Odoo 19 source tree at {odoo_path}; set ODOO_PATH to run it")
+        skip(f"no Odoo 19 source tree at {odoo_path}; set ODOO_PATH to run it", step)
     release = (odoo_path / "odoo" / "release.py").read_text()
     match = re.search(r"^version_info = \((\d+), (\d+)", release, re.M)
     if not match or match.groups() != ("19", "0"):
-        skip(f"{odoo_path} is not Odoo 19.0")
+        skip(f"{odoo_path} is not Odoo 19.0", step)
     odoo_python = Path(
         os.environ.get("ODOO_PYTHON", odoo_path / ".venv" / "bin" / "python")
     )
     if not odoo_python.is_file():
-        skip(f"no Python for Odoo at {odoo_python}; set ODOO_PYTHON")
+        skip(f"no Python for Odoo at {odoo_python}; set ODOO_PYTHON", step)
     return odoo_path, odoo_python
 
 

@@ -41,10 +41,29 @@ def test_volumes_and_addons_path():
     assert odoo["ports"] == ["8069:8069"]
 
 
-def test_odoo_installs_the_suite_with_demo_data():
+def test_odoo_installs_the_suite_with_the_french_demo():
     command = compose()["services"]["odoo"]["command"]
-    assert f"--init={SUITE}" in command
+    assert f"--init={SUITE},billing_demo_fr" in command
     assert "--with-demo" in command
+    assert "--load-language=fr_FR" in command
+    # the database the demo is made in, and only it
+    assert "--database=billing" in command
+    assert "--db-filter=^billing$$" in command
+
+
+def test_every_addon_is_installed_by_compose():
+    """A new addon of the repository is not forgotten in ``docker compose up``."""
+    command = compose()["services"]["odoo"]["command"]
+    init = next(option for option in command if option.startswith("--init="))
+    addons = {p.parent.name for p in ROOT.glob("*/__manifest__.py")}
+    assert set(init.removeprefix("--init=").split(",")) == addons
+
+
+def test_odoo_command_reads_its_database_from_the_environment():
+    data = compose()
+    odoo = data["services"]["odoo"]
+    assert odoo["environment"] == {"HOST": "db", "USER": "odoo", "PASSWORD": "odoo"}
+    assert not any(option.startswith("--db_host") for option in odoo["command"])
 
 
 def test_tests_service_runs_layer_2():
@@ -53,6 +72,9 @@ def test_tests_service_runs_layer_2():
     assert "--test-enable" in command
     assert "--stop-after-init" in command
     assert "dropdb --if-exists" in command
+    addons = sorted(p.parent.name for p in ROOT.glob("*/__manifest__.py"))
+    for addon in addons:
+        assert f"/{addon}" in command, addon
 
 
 def test_dockerfile():

@@ -1,0 +1,2 @@
+from . import billing_demo
+from . import ir_cron
