@@ -250,7 +250,7 @@ class AccountMove(models.Model):
                     )
                 )
             elif category in facturx_model.CATEGORIES_WITH_EXEMPTION_REASON and not (
-                taxes.facturx_exemption_reason or taxes.facturx_exemption_code
+                any(taxes._facturx_exemption())
             ):
                 problems.append(
                     self.env._(
@@ -352,13 +352,14 @@ class AccountMove(models.Model):
 
     def _facturx_tax(self, tax):
         category = tax._facturx_category()
+        reason, code = tax._facturx_exemption()
         zero = category in facturx_model.ZERO_RATE_CATEGORIES or category == "O"
         exempt = category in facturx_model.CATEGORIES_WITH_EXEMPTION_REASON
         return Tax(
             category=category,
             rate=Decimal("0") if zero else _dec(tax.amount, 4),
-            exemption_reason=(tax.facturx_exemption_reason or "") if exempt else "",
-            exemption_reason_code=(tax.facturx_exemption_code or "") if exempt else "",
+            exemption_reason=reason if exempt else "",
+            exemption_reason_code=code if exempt else "",
         )
 
     def _facturx_line(self, line, position):

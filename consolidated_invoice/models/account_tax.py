@@ -2,6 +2,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
 
+#: The categories a French Factur-X may carry (BR-FR-15).
+FACTURX_CATEGORIES = ("S", "Z", "E", "AE", "K", "G", "O")
+
 
 class AccountTax(models.Model):
     _inherit = "account.tax"
@@ -32,8 +35,20 @@ class AccountTax(models.Model):
     )
 
     def _facturx_category(self):
-        """The UNCL 5305 category of this tax ('' when it must be chosen)."""
+        """The UNCL 5305 category of this tax ('' when it must be chosen):
+        ours, else the one Odoo's e-invoicing gives it (the French chart of
+        accounts sets it on its taxes), else S for a positive rate."""
         self.ensure_one()
         if self.facturx_vat_category:
             return self.facturx_vat_category
+        category = self.ubl_cii_tax_category_code
+        if category in FACTURX_CATEGORIES:
+            return category
         return "S" if self.amount > 0 else ""
+
+    def _facturx_exemption(self):
+        """(BT-120 reason, BT-121 VATEX code): ours, else the code Odoo's
+        e-invoicing gives the tax."""
+        self.ensure_one()
+        code = self.facturx_exemption_code or self.ubl_cii_tax_exemption_reason_code
+        return self.facturx_exemption_reason or "", code or ""

@@ -7,6 +7,7 @@ from freezegun import freeze_time
 from lxml import etree
 
 from odoo.exceptions import UserError
+from odoo.fields import Command
 from odoo.tests import tagged
 
 from ..tools import facturx_pdf, facturx_validate
@@ -191,6 +192,40 @@ class TestFacturXInvoice(FacturXCommon):
         self.assertEqual(pdf, invoice.invoice_pdf_report_id.raw)
         self.assertEqual(
             root.findtext(".//ram:BuyerReference", namespaces=NS), "SERVICE-42"
+        )
+
+    def test_category_and_exemption_from_odoo_e_invoicing(self):
+        """A 0 % tax set up the way Odoo's French chart sets it (category and
+        VATEX code of account_edi_ubl_cii) is issued without more setup."""
+        tax = self.tax_exempt.copy(
+            {
+                "name": "Exonéré (plan comptable)",
+                "facturx_vat_category": False,
+                "facturx_exemption_reason": False,
+                "ubl_cii_tax_category_code": "E",
+                "ubl_cii_tax_exemption_reason_code": "VATEX-EU-132-1I",
+            }
+        )
+        self.assertEqual(tax._facturx_category(), "E")
+        invoice = self._facturx_invoice(
+            lines=[
+                {
+                    "name": "Formation",
+                    "quantity": 1,
+                    "price_unit": 500.0,
+                    "tax_ids": [Command.set(tax.ids)],
+                }
+            ]
+        )
+        self._issue(invoice)
+        root = self._check_document(invoice, "380")
+        self.assertEqual(
+            root.findtext(
+                ".//ram:ApplicableHeaderTradeSettlement"
+                "/ram:ApplicableTradeTax/ram:ExemptionReasonCode",
+                namespaces=NS,
+            ),
+            "VATEX-EU-132-1I",
         )
 
     def test_send_wizard_lists_only_what_is_sent(self):
