@@ -21,6 +21,7 @@
         "security/consolidated_invoice_security.xml",
         # data
         "data/ir_sequence_data.xml",
+        "data/consolidation_policy_data.xml",
         "data/ir_cron_data.xml",
         "data/facturx_cron_data.xml",
         # views
