@@ -40,6 +40,9 @@
         "report/report_invoice_templates.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "consolidated_invoice/static/src/views/**/*",
+        ],
         "web.assets_tests": [
             "consolidated_invoice/static/tests/tours/**/*",
         ],
