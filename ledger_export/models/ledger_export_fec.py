@@ -6,6 +6,7 @@ checked as it is written, then described in writing (LPF art. A47 A-1)."""
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date, format_datetime, formatLang
+from odoo.tools.translate import get_translation
 
 from ..tools import fec, fec_check, stream
 from ..tools.exceptions import LedgerExportError
@@ -159,8 +160,12 @@ class LedgerExportFec(models.AbstractModel):
 
     @api.model
     def _finding_text(self, finding):
-        """``[error] code: line 12: message``, the words around the checker's
-        message in the language of the document."""
+        """``[error] code: line 12: message`` in the language of the document:
+        the checker's message template (marked with ``_lt`` in tools/, so in
+        this addon's translations) translated, then filled in."""
+        message = get_translation(
+            "ledger_export", self.env.lang or "en_US", finding.template, finding.params
+        )
         severity = {
             fec_check.ERROR: self.env._("error"),
             fec_check.WARNING: self.env._("warning"),
@@ -172,13 +177,13 @@ class LedgerExportFec(models.AbstractModel):
                 severity=severity,
                 code=finding.code,
                 line=finding.line,
-                message=finding.message,
+                message=message,
             )
         return self.env._(
             "[%(severity)s] %(code)s: %(message)s",
             severity=severity,
             code=finding.code,
-            message=finding.message,
+            message=message,
         )
 
     @api.model

@@ -64,6 +64,28 @@ class TestExportLanguage(LedgerExportCommon):
         self.assertEqual(fec._gap_labels(sequence), ["VT/2025/0003 à VT/2025/0005"])
         finding = fec_check.Finding(fec_check.ERROR, "balance", "x", line=12)
         self.assertEqual(fec._finding_text(finding), "[erreur] balance : ligne 12 : x")
+        # the checker's own messages, from their templates
+        report = fec_check.check_fec(
+            b"JournalCode|JournalLib\r\n", filename="732829320FEC20251231.txt"
+        )
+        texts = [fec._finding_text(f) for f in report.findings]
+        self.assertIn(
+            "[erreur] header : ligne 1 : L'en-tête n'est pas formé des 18 noms de "
+            "champs du FEC : il manque EcritureNum, EcritureDate, CompteNum, "
+            "CompteLib, CompAuxNum, CompAuxLib, PieceRef, PieceDate, EcritureLib, "
+            "Debit, Credit, EcritureLet, DateLet, ValidDate, Montantdevise, "
+            "Idevise.",
+            texts,
+        )
+        self.assertIn(
+            "[erreur] empty-file : Le fichier n'a aucune ligne après l'en-tête.",
+            texts,
+        )
+        english = self.env["ledger.export.fec"].with_context(lang="en_US")
+        self.assertEqual(
+            [english._finding_text(f) for f in report.findings],
+            [str(f) for f in report.findings],
+        )
 
     def _refused(self, expected, wizard=None, **values):
         """The export is refused with ``expected`` in the message, and
