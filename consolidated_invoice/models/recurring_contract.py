@@ -51,7 +51,12 @@ class RecurringContract(models.Model):
         start their periods on the policy's bill cycle day."""
         recurrence = super()._recurrence()
         policy = self._consolidation_policy()
-        if policy and recurrence.mode == "calendar" and recurrence.unit == "month":
+        if (
+            policy
+            and policy.billing_day != "contract"
+            and recurrence.mode == "calendar"
+            and recurrence.unit == "month"
+        ):
             day = policy.billing_day
             recurrence = dataclasses.replace(
                 recurrence, billing_day="last" if day == "last" else int(day)

@@ -39,7 +39,9 @@ class ResCompany(models.Model):
 
     def _add_default_consolidation_policy(self):
         """Consolidation on out of the box: the companies without a policy get
-        a monthly one, named in their own language."""
+        a monthly one, named in their own language. It keeps each contract's
+        billing day: installing the addon does not move the periods of
+        existing contracts (a bill cycle day is chosen on the policy)."""
         Policy = self.env["consolidation.policy"].sudo().with_context(lang="en_US")
         for company in self.sudo().filtered(lambda c: not c.consolidation_policy_id):
             policy = Policy.create(
@@ -47,7 +49,7 @@ class ResCompany(models.Model):
                     "name": "Monthly consolidation",
                     "company_id": company.id,
                     "billing_cycle": "month",
-                    "billing_day": "1",
+                    "billing_day": "contract",
                 }
             )
             lang = company.partner_id.lang

@@ -1,5 +1,7 @@
 # Copyright 2026 Facturo
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import date
+
 from freezegun import freeze_time
 
 from odoo.tests import tagged
@@ -46,3 +48,36 @@ class TestDefaultPolicy(RecurringBillingCommon):
                 lambda line: line.display_type == "line_section"
             )
             self.assertEqual(len(sections), len(customer.contract_ids))
+
+    def test_contracts_keep_their_billing_day(self):
+        """Installing the addon moves no period: a contract billed on the
+        15th stays on the 15th, its first period not prorated."""
+        self.assertEqual(
+            self.env.company.consolidation_policy_id.billing_day, "contract"
+        )
+        on_the_15th = (
+            self.env["recurring.rule"]
+            .sudo()
+            .create(
+                {
+                    "name": "Monthly on the 15th",
+                    "unit": "month",
+                    "billing_mode": "calendar",
+                    "billing_day": "15",
+                }
+            )
+        )
+        contracts = self._contract("2026-01-15", on_the_15th) | self._contract(
+            "2026-01-15", on_the_15th, lines=[{"product_id": self.support.id}]
+        )
+        with freeze_time("2026-01-15"), ConsolidationCommon._no_commit(self):
+            run = self.env["bill.run"].create({"date": "2026-01-15"})
+            run._start()
+            run._process()
+        move = run.customer_ids.invoice_ids
+        self.assertEqual(len(move), 1)
+        lines = move.invoice_line_ids.filtered("product_id")
+        self.assertEqual(lines.recurring_period_ids.contract_id, contracts)
+        self.assertEqual(set(lines.mapped("service_start_date")), {date(2026, 1, 15)})
+        self.assertEqual(set(lines.mapped("service_end_date")), {date(2026, 2, 14)})
+        self.assertEqual(sorted(lines.mapped("price_unit")), [30.0, 100.0])
