@@ -455,14 +455,16 @@ class BillRun(models.Model):
         )
 
     def _post_summary(self):
-        """The run's result in its chatter, and a notification to the user
-        who started it, in their language."""
+        """The run's result in its chatter and a notification to the user who
+        started it, in their language (the company's for a run of the cron)."""
         self.ensure_one()
-        self.message_post(body=self._summary_text())
         user = self.user_id
+        run = self.with_context(
+            lang=user.lang or self.company_id.partner_id.lang or self.env.lang
+        )
+        run.message_post(body=run._summary_text())
         if not user:
             return
-        run = self.with_context(lang=user.lang or self.env.lang)
         user._bus_send(
             "simple_notification",
             {

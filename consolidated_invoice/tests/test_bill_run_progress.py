@@ -293,3 +293,19 @@ class TestBillRunProgress(ConsolidationCommon):
                     lambda c, name=name: c.state == name.removeprefix("filter_")
                 ),
             )
+
+    def test_summary_of_a_cron_run_in_the_company_language(self):
+        self.env["res.lang"].sudo()._activate_lang("fr_FR")
+        self.env["ir.module.module"].sudo().search(
+            [("name", "=", "consolidated_invoice")]
+        )._load_module_terms(["consolidated_invoice"], ["fr_FR"], overwrite=True)
+        self.env.company.partner_id.sudo().lang = "fr_FR"
+        self._customers()
+        with freeze_time("2026-02-01"), self._no_commit():
+            self.env["recurring.invoicing"].sudo()._cron_create_invoices()
+        run = self.env["bill.run"].search([("automatic", "=", True)])
+        self.assertFalse(run.user_id)
+        self.assertIn(
+            "Campagne terminée : 2 factures pour ",
+            html2plaintext(run.message_ids[0].body),
+        )
