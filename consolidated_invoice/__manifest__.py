@@ -22,6 +22,7 @@
         "security/consolidated_invoice_security.xml",
         # data
         "data/ir_sequence_data.xml",
+        "data/consolidation_policy_data.xml",
         "data/ir_cron_data.xml",
         "data/facturx_cron_data.xml",
         # views
@@ -41,6 +42,9 @@
         "report/report_invoice_templates.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "consolidated_invoice/static/src/views/**/*",
+        ],
         "web.assets_tests": [
             "consolidated_invoice/static/tests/tours/**/*",
         ],

@@ -27,4 +27,9 @@
         "wizards/ledger_export_wizard_views.xml",
         "views/ledger_export_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "ledger_export/static/tests/tours/**/*",
+        ],
+    },
 }

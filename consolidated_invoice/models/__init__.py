@@ -7,6 +7,7 @@ from . import recurring_contract
 from . import recurring_invoicing
 from . import bill_run
 from . import bill_run_customer
+from . import bill_run_preview_line
 from . import res_config_settings
 from . import account_tax
 from . import account_move_facturx

@@ -8,7 +8,7 @@ from psycopg2 import errors
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
-from odoo.tools import SQL
+from odoo.tools import SQL, formatLang
 
 # runs with at most this many customers are billed at once from the button
 SYNCHRONOUS_CUSTOMERS = 20
@@ -19,6 +19,10 @@ PROCESSING_CRONS = (
     "consolidated_invoice.ir_cron_bill_run_process",
     "consolidated_invoice.ir_cron_bill_run_process_second",
 )
+
+# bus notification type of a run's progress, read by the bill_run_progressbar
+# field of the run form (static/src/views/bill_run_progress_field.js)
+PROGRESS_NOTIFICATION = "consolidated_invoice.bill_run_progress"
 
 COMPARISONS = {
     "=": operator.eq,
@@ -69,6 +73,13 @@ class BillRun(models.Model):
         help="Leave empty to bill every customer with something due.",
     )
     automatic = fields.Boolean(readonly=True, help="Created by the daily cron.")
+    user_id = fields.Many2one(
+        "res.users",
+        string="Started by",
+        readonly=True,
+        copy=False,
+        help="Notified when the run is over.",
+    )
     state = fields.Selection(
         [
             ("draft", "Draft"),
@@ -98,34 +109,46 @@ class BillRun(models.Model):
     carried_count = fields.Integer(compute="_compute_counts")
     invoice_count = fields.Integer(compute="_compute_counts")
     amount_untaxed = fields.Monetary(compute="_compute_counts")
+    preview_amount = fields.Monetary(
+        string="Untaxed (preview)",
+        compute="_compute_counts",
+        help="The untaxed total of the invoices the preview announced.",
+    )
     progress = fields.Float(compute="_compute_counts")
 
     @api.depends(
         "customer_ids.state",
         "customer_ids.invoice_count",
         "customer_ids.amount_untaxed",
+        "customer_ids.preview_amount",
     )
     def _compute_counts(self):
         # saved runs: one grouped query (it flushes what it reads); a run
         # being created: its lines in memory
         states = defaultdict(Counter)
-        totals = defaultdict(lambda: [0, 0.0])
+        totals = defaultdict(lambda: [0, 0.0, 0.0])
         saved = self.filtered("id")
         if saved:
-            for run, state, count, invoices, amount in self.env[
+            for run, state, count, invoices, amount, preview in self.env[
                 "bill.run.customer"
             ]._read_group(
                 [("run_id", "in", saved.ids)],
                 ["run_id", "state"],
-                ["__count", "invoice_count:sum", "amount_untaxed:sum"],
+                [
+                    "__count",
+                    "invoice_count:sum",
+                    "amount_untaxed:sum",
+                    "preview_amount:sum",
+                ],
             ):
                 states[run.id][state] += count
                 totals[run.id][0] += invoices
                 totals[run.id][1] += amount
+                totals[run.id][2] += preview
         for run in self - saved:
             states[run.id].update(run.customer_ids.mapped("state"))
         for run in self:
-            counted, (invoices, amount) = states[run.id], totals[run.id]
+            counted, (invoices, amount, preview) = states[run.id], totals[run.id]
             total = counted.total()
             run.customer_count = total
             run.pending_count = counted["pending"]
@@ -134,6 +157,7 @@ class BillRun(models.Model):
             run.carried_count = counted["carried_over"]
             run.invoice_count = invoices
             run.amount_untaxed = amount
+            run.preview_amount = preview
             finished = total - counted["pending"]
             run.progress = 100.0 * finished / total if total else 0.0
 
@@ -197,6 +221,7 @@ class BillRun(models.Model):
         """Start the run. A small run is billed at once; a larger one is worked
         off by the bill run cron in committed chunks, its progress shown."""
         background = False
+        self.user_id = self.env.user
         for run in self:
             run._start()
             if run.pending_count <= SYNCHRONOUS_CUSTOMERS:
@@ -217,6 +242,24 @@ class BillRun(models.Model):
         )
         self._trigger_processing()
         return True
+
+    def action_view_customers(self):
+        """The run's customer lines, to filter by state or error; the stat
+        buttons pass their filter in the context."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "consolidated_invoice.bill_run_customer_action"
+        )
+        action["domain"] = [("run_id", "=", self.id)]
+        action["context"] = {
+            key: value
+            for key, value in self.env.context.items()
+            if key.startswith("search_default_")
+        }
+        action["display_name"] = self.env._(
+            "Customers of %(run)s", run=self.display_name
+        )
+        return action
 
     def action_view_invoices(self):
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -252,6 +295,9 @@ class BillRun(models.Model):
 
     def _preview_line_values(self, partner, contracts, invoices):
         created = [inv for inv in invoices if not inv.get("carried_over")]
+        lines = self.env["bill.run.preview.line"]._values_from_invoices(
+            invoices, partner
+        )
         return {
             "partner_id": partner.id,
             "contract_ids": [Command.set(contracts.ids)],
@@ -263,7 +309,12 @@ class BillRun(models.Model):
                 for command in inv["values"]["invoice_line_ids"]
                 if command[2].get("display_type", "product") == "product"
             ),
-            "preview_amount": sum(inv["untaxed"] for inv in created),
+            "preview_amount": self.currency_id.round(
+                sum(
+                    line["price_subtotal"] for line in lines if not line["carried_over"]
+                )
+            ),
+            "preview_line_ids": [Command.create(line) for line in lines],
             "split_reason": "; ".join(
                 sorted({r for inv in invoices for r in inv.get("split_reasons", [])})
             ),
@@ -329,6 +380,7 @@ class BillRun(models.Model):
             retry.update(customers._bill_batch().ids)
             self.env.flush_all()
             if commit:
+                self._notify_progress()
                 time_left = cron._commit_progress(
                     len(customers), remaining=self.pending_count
                 )
@@ -373,9 +425,55 @@ class BillRun(models.Model):
                     log_exceptions=False,  # the other worker has it: expected
                 )
                 self.state = state
+                self._post_summary()
                 self.env.flush_all()
         except (errors.LockNotAvailable, errors.SerializationFailure):
             self.invalidate_recordset(["state"])
+            return
+        self._notify_progress()
+
+    def _notify_progress(self):
+        """Tell the billing users' open run forms to reload (the run id only:
+        each form reads the run with its own rights)."""
+        group = self.env.ref("recurring_billing.group_billing_user")
+        for run in self:
+            group._bus_send(PROGRESS_NOTIFICATION, {"run_id": run.id})
+
+    def _summary_text(self):
+        self.ensure_one()
+        return self.env._(
+            "Bill run over: %(invoices)s invoices for %(amount)s untaxed, "
+            "%(billed)s customers billed, %(carried)s carried over, "
+            "%(errors)s in error.",
+            invoices=self.invoice_count,
+            amount=formatLang(
+                self.env, self.amount_untaxed, currency_obj=self.currency_id
+            ),
+            billed=self.done_count,
+            carried=self.carried_count,
+            errors=self.error_count,
+        )
+
+    def _post_summary(self):
+        """The run's result in its chatter and a notification to the user who
+        started it, in their language (the company's for a run of the cron)."""
+        self.ensure_one()
+        user = self.user_id
+        run = self.with_context(
+            lang=user.lang or self.company_id.partner_id.lang or self.env.lang
+        )
+        run.message_post(body=run._summary_text())
+        if not user:
+            return
+        user._bus_send(
+            "simple_notification",
+            {
+                "type": "success" if self.state == "done" else "warning",
+                "title": run.env._("Bill run %(run)s", run=self.name),
+                "message": run._summary_text(),
+                "sticky": self.state != "done",
+            },
+        )
 
     @api.model
     def _cron_process(self):

@@ -45,6 +45,13 @@ class BillRunCustomer(models.Model):
     preview_invoice_count = fields.Integer(string="Invoices (preview)")
     preview_line_count = fields.Integer(string="Lines (preview)")
     preview_amount = fields.Monetary(string="Untaxed (preview)")
+    preview_line_ids = fields.One2many(
+        "bill.run.preview.line",
+        "customer_id",
+        string="Invoice lines (preview)",
+        readonly=True,
+        help="The invoice lines the run would create, as the preview prepared them.",
+    )
     invoice_ids = fields.Many2many("account.move", string="Invoices", copy=False)
     invoice_count = fields.Integer(compute="_compute_invoices", store=True)
     amount_untaxed = fields.Monetary(compute="_compute_invoices", store=True)

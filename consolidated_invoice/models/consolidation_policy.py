@@ -16,9 +16,11 @@ RULE_KEYS = {
 }
 # French rule for periodic invoices (Code de commerce L441-10 I)
 PERIODIC_TERM_MAX_DAYS = 45
-BILLING_DAYS = [(str(day), str(day)) for day in range(1, 29)] + [
-    ("last", "Last day of month")
-]
+BILLING_DAYS = (
+    [("contract", "Each contract's own billing day")]
+    + [(str(day), str(day)) for day in range(1, 29)]
+    + [("last", "Last day of month")]
+)
 
 
 class ConsolidationPolicy(models.Model):
@@ -52,7 +54,9 @@ class ConsolidationPolicy(models.Model):
         default="1",
         required=True,
         help="Bill cycle day: the customer's contracts are aligned on it "
-        "(co-terming) and fall due together.",
+        "(co-terming) and fall due together. 'Each contract's own billing "
+        "day' keeps the day of each contract's billing rule: contracts due in "
+        "the same run are still invoiced together.",
     )
     alignment = fields.Selection(
         [

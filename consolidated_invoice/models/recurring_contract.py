@@ -30,12 +30,33 @@ class RecurringContract(models.Model):
             partner.consolidation_policy_id or self.company_id.consolidation_policy_id
         )
 
+    def _consolidation_opt_out_reason(self):
+        """Why the contract is invoiced on its own (no policy applies)."""
+        self.ensure_one()
+        partner = self.commercial_partner_id.with_company(self.company_id)
+        if self.invoice_separately:
+            return self.env._(
+                "contract %(contract)s is set to be invoiced separately",
+                contract=self.name,
+            )
+        if partner.consolidation_disabled:
+            return self.env._("the customer is set to invoice each contract separately")
+        return self.env._(
+            "no consolidation policy: set a default one in the settings or one "
+            "on the customer"
+        )
+
     def _recurrence(self):
         """Co-terming: monthly calendar contracts of a consolidated customer
         start their periods on the policy's bill cycle day."""
         recurrence = super()._recurrence()
         policy = self._consolidation_policy()
-        if policy and recurrence.mode == "calendar" and recurrence.unit == "month":
+        if (
+            policy
+            and policy.billing_day != "contract"
+            and recurrence.mode == "calendar"
+            and recurrence.unit == "month"
+        ):
             day = policy.billing_day
             recurrence = dataclasses.replace(
                 recurrence, billing_day="last" if day == "last" else int(day)

@@ -193,15 +193,21 @@ class RecurringInvoicing(models.AbstractModel):
             keys = [grouping.key_of(inv["values"], names) for inv in account_invoices]
             differing = grouping.differing_keys(keys, names)
             for invoice in account_invoices:
-                opted_out = not invoice["charges"][0][
-                    "contract"
-                ]._consolidation_policy()
                 invoice["split_reasons"] = (
-                    [self.env._("invoiced separately")]
-                    if opted_out and len(account_invoices) > 1
-                    else self._key_labels(differing)
-                )
+                    self._opt_out_reasons(invoice) if len(account_invoices) > 1 else []
+                ) or self._key_labels(differing)
         return invoices
+
+    @api.model
+    def _opt_out_reasons(self, invoice):
+        """Why the contracts of an invoice are not consolidated, if they are
+        not: the contract's or the customer's opt-out, or no policy at all."""
+        contracts = self._charges_contracts(invoice["charges"])
+        return [
+            contract._consolidation_opt_out_reason()
+            for contract in contracts
+            if not contract._consolidation_policy()
+        ]
 
     @api.model
     def _add_sale_order_charges(self, invoices, contracts, date):

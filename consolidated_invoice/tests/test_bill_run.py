@@ -230,7 +230,45 @@ class TestBillRun(ConsolidationCommon):
         contracts[2].invoice_separately = True
         run = self._run("2026-01-01")
         self.assertEqual(run.customer_ids.invoice_count, 2)
-        self.assertIn("invoiced separately", run.customer_ids.split_reason)
+        self.assertIn(
+            f"contract {contracts[2].name} is set to be invoiced separately",
+            run.customer_ids.split_reason,
+        )
+        self.assertNotIn("no consolidation policy", run.customer_ids.split_reason)
+
+    def test_customer_opt_out_is_the_reason(self):
+        self._three_contracts()
+        self.partner_a.with_company(
+            self.env.company
+        ).sudo().consolidation_disabled = True
+        run = self._run("2026-01-01")
+        self.assertEqual(run.customer_ids.invoice_count, 3)
+        self.assertEqual(
+            run.customer_ids.split_reason,
+            "the customer is set to invoice each contract separately",
+        )
+
+    def test_no_policy_is_the_reason(self):
+        """Without any policy every contract is invoiced on its own, and the
+        preview says so rather than blaming an opt-out nobody set."""
+        self.env.company.sudo().consolidation_policy_id = False
+        for count in (2, 3):
+            partner = (
+                self.env["res.partner"].sudo().create({"name": f"No policy {count}"})
+            )
+            for _i in range(count):
+                self._contract(
+                    "2026-01-01", self.monthly_calendar, partner_id=partner.id
+                )
+        run = self._run("2026-01-01")
+        self.assertEqual(len(run.customer_ids), 2)
+        for customer in run.customer_ids:
+            self.assertEqual(customer.invoice_count, len(customer.contract_ids))
+            self.assertEqual(
+                customer.split_reason,
+                "no consolidation policy: set a default one in the settings or "
+                "one on the customer",
+            )
 
     def test_co_terming_on_the_bill_cycle_day(self):
         self.policy.sudo().billing_day = "15"

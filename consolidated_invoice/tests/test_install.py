@@ -75,3 +75,62 @@ class TestConsolidatedInvoiceInstall(TransactionCase):
             [("id", "in", (mine | other).ids)]
         )
         self.assertEqual(visible, mine)
+
+    def test_default_policy_shipped_for_every_company(self):
+        """Consolidation is on out of the box: the companies present at
+        install and those created later each have a monthly policy."""
+        company_c = self.env["res.company"].create({"name": "Consolidation Co C"})
+        for company in self.env["res.company"].search([]) | company_c:
+            policy = company.consolidation_policy_id
+            self.assertTrue(policy, company.name)
+            self.assertEqual(policy.company_id, company)
+            self.assertEqual(policy.billing_cycle, "month")
+            self.assertTrue(policy.active)
+        self.assertNotEqual(
+            company_c.consolidation_policy_id,
+            self.company_b.consolidation_policy_id,
+        )
+
+    def test_default_policy_named_in_the_company_language(self):
+        self._load_french()
+        company = self.env["res.company"].create(
+            {"name": "Société Consolidée", "partner_id": self._fr_partner().id}
+        )
+        self.assertEqual(company.partner_id.lang, "fr_FR")
+        self.assertEqual(
+            self.env(context={"lang": "fr_FR"})._("Monthly consolidation"),
+            "Consolidation mensuelle",
+        )
+        policy = company.consolidation_policy_id
+        self.assertEqual(
+            policy.with_context(lang="fr_FR").name, "Consolidation mensuelle"
+        )
+        self.assertEqual(
+            policy.with_context(lang="en_US").name, "Monthly consolidation"
+        )
+
+    def _load_french(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"].search(
+            [("name", "=", "consolidated_invoice")]
+        )._load_module_terms(["consolidated_invoice"], ["fr_FR"], overwrite=True)
+
+    def _fr_partner(self):
+        return self.env["res.partner"].create(
+            {"name": "Société Consolidée", "lang": "fr_FR", "is_company": True}
+        )
+
+    def test_existing_policy_kept(self):
+        policy = self.env["consolidation.policy"].create({"name": "Mine"})
+        self.env.company.consolidation_policy_id = policy
+        self.env["res.company"]._create_default_consolidation_policies()
+        self.assertEqual(self.env.company.consolidation_policy_id, policy)
+
+    def test_setting_is_labelled(self):
+        arch = self.env["res.config.settings"].get_views([(False, "form")])["views"][
+            "form"
+        ]["arch"]
+        self.assertRegex(
+            arch,
+            r'<label[^>]*for="consolidation_policy_id"[^>]*string="Default policy"',
+        )

@@ -10,7 +10,7 @@ from itertools import chain
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from ..tools import formats
 from ..tools.exceptions import LedgerExportError
@@ -132,6 +132,11 @@ class LedgerExport(models.Model):
         default="%d/%m/%Y",
         help="A strftime format, e.g. %d/%m/%Y or %Y-%m-%d.",
     )
+    csv_date_format_label = fields.Char(
+        string="Date Format Shown",
+        compute="_compute_csv_date_format_label",
+        help="An example date in the format, then its pattern.",
+    )
     lock_period = fields.Boolean(
         string="Lock the Period",
         readonly=True,
@@ -218,6 +223,30 @@ class LedgerExport(models.Model):
                 start=export.date_from or "",
                 end=export.date_to or "",
             )
+
+    @api.depends("csv_date_format")
+    @api.depends_context("lang")
+    def _compute_csv_date_format_label(self):
+        for export in self:
+            export.csv_date_format_label = (
+                self._date_format_label(export.csv_date_format)
+                if export.csv_date_format
+                else False
+            )
+
+    @api.model
+    def _date_format_label(self, date_format):
+        """``31/12/2025 (DD/MM/YYYY)`` in the user's language."""
+        tokens = {
+            "%d": self.env._("DD"),
+            "%m": self.env._("MM"),
+            "%Y": self.env._("YYYY"),
+            "%y": self.env._("YY"),
+        }
+        try:
+            return formats.date_format_label(date_format, tokens)
+        except ValueError:
+            return date_format
 
     def _compute_move_count(self):
         counts = dict(
@@ -338,7 +367,13 @@ class LedgerExport(models.Model):
         extract = self.env["ledger.export.extract"]
         queued = self.browse()
         for export in self:
-            if extract._count_lines(export) > threshold:
+            count = extract._count_lines(export)
+            if not count and (
+                export.export_format not in ("fec", "ebp")
+                or not extract._opening_lines(export)
+            ):
+                raise UserError(export._empty_period_message())
+            if count > threshold:
                 queued |= export
             else:
                 export._generate()
@@ -358,6 +393,45 @@ class LedgerExport(models.Model):
                 },
             }
         return True
+
+    def _empty_period_message(self):
+        """Why there is nothing to export, in the user's language."""
+        self.ensure_one()
+        company = self.company_id
+        fiscal_year = company.compute_fiscalyear_dates(self.date_to)
+        whole_year = (fiscal_year["date_from"], fiscal_year["date_to"]) == (
+            self.date_from,
+            self.date_to,
+        )
+        values = {
+            "company": company.display_name,
+            "year": self.date_to.year,
+            "start": format_date(self.env, self.date_from),
+            "end": format_date(self.env, self.date_to),
+        }
+        if self.only_not_exported and self.export_format in MARKED_FORMATS:
+            return self.env._(
+                "Every entry from %(start)s to %(end)s of %(company)s has been "
+                "exported already: there is nothing new to export.",
+                **values,
+            )
+        if self.official and whole_year:
+            return self.env._(
+                "No posted entry in %(year)s for %(company)s: there is nothing "
+                "to export.",
+                **values,
+            )
+        if self.official:
+            return self.env._(
+                "No posted entry from %(start)s to %(end)s for %(company)s: "
+                "there is nothing to export.",
+                **values,
+            )
+        return self.env._(
+            "No entry from %(start)s to %(end)s for %(company)s: there is "
+            "nothing to export.",
+            **values,
+        )
 
     @api.model
     def _cron_generate_queued(self):
@@ -438,9 +512,9 @@ class LedgerExport(models.Model):
         )
         self.write(values)
         if self.export_format == "fec":
-            self.description_attachment_id = self.env[
-                "ledger.export.fec"
-            ]._attach_description(self)
+            self.description_attachment_id = self._fec_service()._attach_description(
+                self
+            )
             if self.lock_period and self.official:
                 self._lock_period()
         _logger.info(
@@ -451,6 +525,16 @@ class LedgerExport(models.Model):
             start,
         )
         return True
+
+    def _fec_service(self):
+        """The FEC service speaking the company's language: the journal
+        summary, the checks and the written description are documents of the
+        company, handed to its tax office, whoever exports them."""
+        self.ensure_one()
+        lang = self.company_id.partner_id.lang
+        if not lang or not self.env["res.lang"]._get_data(code=lang):
+            lang = self.env.lang
+        return self.env["ledger.export.fec"].with_context(lang=lang)
 
     def _check_lock_rights(self):
         if (
@@ -490,7 +574,7 @@ class LedgerExport(models.Model):
         """Stream the canonical extract into ``out`` in the chosen format;
         returns the values to store on the export."""
         if self.export_format == "fec":
-            return self.env["ledger.export.fec"]._write(self, out, extract)
+            return self._fec_service()._write(self, out, extract)
         rows = extract._iter_lines(self)
         if self.export_format == "csv":
             options = formats.CsvOptions(

@@ -5,6 +5,8 @@ checked as it is written, then described in writing (LPF art. A47 A-1)."""
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date, format_datetime, formatLang
+from odoo.tools.translate import get_translation
 
 from ..tools import fec, fec_check, stream
 from ..tools.exceptions import LedgerExportError
@@ -98,13 +100,17 @@ class LedgerExportFec(models.AbstractModel):
             state = "warning"
         else:
             state = "passed"
-        listed = [str(finding) for finding in report.findings[:MAX_LISTED_FINDINGS]]
+        listed = [
+            self._finding_text(finding)
+            for finding in report.findings[:MAX_LISTED_FINDINGS]
+        ]
         hidden = len(report.findings) - len(listed)
         if hidden > 0:
             listed.append(self.env._("… and %(count)s more findings.", count=hidden))
         counts = [f"{code}: {count}" for code, count in sorted(report.counts.items())]
         gaps = [
-            f"{sequence.journal} {sequence.prefix}: {', '.join(sequence.gap_labels())}"
+            f"{sequence.journal} {sequence.prefix}: "
+            + ", ".join(self._gap_labels(sequence))
             for sequence in report.sequences
             if sequence.gaps
         ]
@@ -116,8 +122,8 @@ class LedgerExportFec(models.AbstractModel):
                 label=journal.label,
                 entries=journal.entries,
                 lines=journal.lines,
-                debit=journal.debit,
-                credit=journal.credit,
+                debit=self._amount_text(journal.debit),
+                credit=self._amount_text(journal.credit),
             )
             for _code, journal in sorted(report.journals.items())
         ]
@@ -132,6 +138,53 @@ class LedgerExportFec(models.AbstractModel):
             "total_debit": report.total_debit,
             "total_credit": report.total_credit,
         }
+
+    @api.model
+    def _amount_text(self, amount):
+        """An amount as the company's language writes it (1 234,50 in French)."""
+        return formatLang(self.env, float(amount), digits=2)
+
+    @api.model
+    def _gap_labels(self, sequence):
+        """``INV/2024/00005`` or ``INV/2024/00005 to INV/2024/00007`` per gap."""
+        return [
+            sequence.format_number(start)
+            if start == end
+            else self.env._(
+                "%(first)s to %(last)s",
+                first=sequence.format_number(start),
+                last=sequence.format_number(end),
+            )
+            for start, end in sequence.gaps
+        ]
+
+    @api.model
+    def _finding_text(self, finding):
+        """``[error] code: line 12: message`` in the language of the document:
+        the checker's message template (marked with ``_lt`` in tools/, so in
+        this addon's translations) translated, then filled in."""
+        message = get_translation(
+            "ledger_export", self.env.lang or "en_US", finding.template, finding.params
+        )
+        severity = {
+            fec_check.ERROR: self.env._("error"),
+            fec_check.WARNING: self.env._("warning"),
+            fec_check.INFO: self.env._("information"),
+        }.get(finding.severity, finding.severity)
+        if finding.line:
+            return self.env._(
+                "[%(severity)s] %(code)s: line %(line)s: %(message)s",
+                severity=severity,
+                code=finding.code,
+                line=finding.line,
+                message=message,
+            )
+        return self.env._(
+            "[%(severity)s] %(code)s: %(message)s",
+            severity=severity,
+            code=finding.code,
+            message=message,
+        )
 
     @api.model
     def _field_descriptions(self):
@@ -174,18 +227,20 @@ class LedgerExportFec(models.AbstractModel):
             ),
             self.env._(
                 "Period: %(start)s to %(end)s; %(kind)s",
-                start=export.date_from,
-                end=export.date_to,
+                start=format_date(self.env, export.date_from),
+                end=format_date(self.env, export.date_to),
                 kind=self.env._("official file, posted entries only")
                 if export.official
                 else self.env._("test file, draft entries included"),
             ),
             self.env._(
                 "Generated on %(date)s by %(user)s; SHA-256 %(sha)s; %(size)s bytes",
-                date=fields.Datetime.to_string(fields.Datetime.now()),
+                date=format_datetime(
+                    self.env, fields.Datetime.now(), tz=export.user_id.tz or "UTC"
+                ),
                 user=export.user_id.name,
                 sha=export.sha256,
-                size=export.file_size,
+                size=formatLang(self.env, export.file_size, digits=0),
             ),
             "",
             self.env._(

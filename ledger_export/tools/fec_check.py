@@ -21,6 +21,9 @@ description document but does not block (a numbering gap, e.g. a cancelled
 invoice, is legitimate once explained, fec.md §4); ``info`` is informative.
 """
 
+# _lt only marks templates for Odoo's extraction: the tools have no env, the
+# model translates them (see messages.py)
+# pylint: disable=prefer-env-translation
 import os
 import re
 from bisect import bisect_left
@@ -38,6 +41,7 @@ from .fec import (
     FecReader,
     siren_is_valid,
 )
+from .messages import _lt, render
 from .text import is_clean
 
 ERROR = "error"
@@ -140,13 +144,20 @@ AMOUNT_CACHE_SIZE = 256
 
 @dataclass(frozen=True)
 class Finding:
-    """One problem: ``line`` is the physical line (1 = header) or ``None``."""
+    """One problem: ``line`` is the physical line (1 = header) or ``None``;
+    ``template`` and ``params`` make the English ``message``, and let the
+    addon write it in another language (:mod:`.messages`)."""
 
     severity: str
     code: str
-    message: str
+    template: str
     line: int | None = None
     column: str | None = None
+    params: dict = field(default_factory=dict)
+
+    @property
+    def message(self):
+        return render(self.template, self.params)
 
     def __str__(self):
         where = f"line {self.line}: " if self.line else ""
@@ -336,20 +347,24 @@ class FecChecker:
 
     # -- findings ------------------------------------------------------
 
-    def add(self, code, message, line=None, column=None):
+    def add(self, code, template, line=None, column=None, **params):
+        """Record a finding; ``template`` is marked with ``_lt`` and filled
+        with ``params``."""
         severity = CHECKS[code][0]
         report = self.report
         count = report.counts.get(code, 0)
         report.counts[code] = count + 1
         report.severities[severity] += 1
         if count < self.max_findings:
-            report.findings.append(Finding(severity, code, message, line, column))
+            report.findings.append(
+                Finding(severity, code, template, line, column, params)
+            )
 
     # -- file level ----------------------------------------------------
 
     def check_filename(self, name, closing_date=None):
         for finding in check_filename(name, closing_date):
-            self.add(finding.code, finding.message)
+            self.add(finding.code, finding.template, **finding.params)
         self.report.filename = os.path.basename(str(name))
 
     def check_header(self, reader):
@@ -357,36 +372,47 @@ class FecChecker:
         report.separator = reader.separator
         report.bom = reader.bom
         if reader.bom:
-            self.add("bom", "The file starts with a UTF-8 byte order mark.", 1)
+            self.add("bom", _lt("The file starts with a UTF-8 byte order mark."), 1)
         if reader.separator is None:
-            self.add("separator", "The header holds neither '|' nor a tab.", 1)
+            self.add("separator", _lt("The header holds neither '|' nor a tab."), 1)
         elif reader.separator in REFUSED_SEPARATORS:
             self.add(
                 "separator",
-                f"The separator {reader.separator!r} is refused for fiscal years "
-                "closed from 2013 on; use '|' or a tab.",
+                _lt(
+                    "The separator %(separator)s is refused for fiscal years "
+                    "closed from 2013 on; use '|' or a tab."
+                ),
                 1,
+                separator=repr(reader.separator),
             )
         header = [name.strip() for name in reader.header or ()]
         if header == list(FEC_COLUMNS):
             return
         if [name.lower() for name in header] == [n.lower() for n in FEC_COLUMNS]:
-            self.add("header-case", "The field names differ in case only.", 1)
+            self.add("header-case", _lt("The field names differ in case only."), 1)
             return
         missing = [name for name in FEC_COLUMNS if name not in header]
         extra = [name for name in header if name not in FEC_COLUMNS]
-        if missing or extra:
-            detail = "; ".join(
-                part
-                for part in (
-                    missing and f"missing {', '.join(missing)}",
-                    extra and f"unexpected {', '.join(extra)}",
-                )
-                if part
+        if missing and extra:
+            template = _lt(
+                "The header is not the 18 FEC field names: missing %(missing)s; "
+                "unexpected %(extra)s."
+            )
+        elif missing:
+            template = _lt(
+                "The header is not the 18 FEC field names: missing %(missing)s."
+            )
+        elif extra:
+            template = _lt(
+                "The header is not the 18 FEC field names: unexpected %(extra)s."
             )
         else:
-            detail = "the fields are not in the standard order"
-        self.add("header", f"The header is not the 18 FEC field names: {detail}.", 1)
+            template = _lt(
+                "The header is not the 18 FEC field names: the fields are not in "
+                "the standard order."
+            )
+        params = {"missing": ", ".join(missing), "extra": ", ".join(extra)}
+        self.add("header", template, 1, **(params if missing or extra else {}))
 
     def finish(self, reader):
         report = self.report
@@ -394,16 +420,19 @@ class FecChecker:
         report.encoding = reader.encoding
         report.line_endings = tuple(sorted(e.decode() for e in reader.line_endings))
         if len(reader.line_endings) > 1:
-            self.add("line-endings", "Lines end with different CR/LF combinations.")
+            self.add(
+                "line-endings", _lt("Lines end with different CR/LF combinations.")
+            )
         if report.lines == 0:
-            self.add("empty-file", "The file has no line after the header.")
+            self.add("empty-file", _lt("The file has no line after the header."))
         for (journal, prefix), runs in sorted(self._sequences.items()):
             self._close_sequence(journal, prefix, runs)
         if report.total_debit != report.total_credit:
             self.add(
                 "global-balance",
-                f"Total debit {report.total_debit} differs from total credit "
-                f"{report.total_credit}.",
+                _lt("Total debit %(debit)s differs from total credit %(credit)s."),
+                debit=str(report.total_debit),
+                credit=str(report.total_credit),
             )
         return report
 
@@ -411,7 +440,7 @@ class FecChecker:
 
     def check_record(self, number, fields):
         if len(fields) == 1 and not fields[0].strip():
-            self.add("blank-line", "Empty line.", number)
+            self.add("blank-line", _lt("Empty line."), number)
             return
         self.report.lines += 1
         if len(fields) != FIELD_COUNT:
@@ -426,9 +455,10 @@ class FecChecker:
                 if not values[index]:
                     self.add(
                         "required",
-                        f"{FEC_COLUMNS[index]} is empty.",
+                        _lt("%(field)s is empty."),
                         number,
                         FEC_COLUMNS[index],
+                        field=FEC_COLUMNS[index],
                     )
         dates = self._check_dates(number, values)
         debit, credit = self._check_amounts(number, values)
@@ -442,41 +472,53 @@ class FecChecker:
             if not is_clean(value):
                 self.add(
                     "value-separator",
-                    f"{column} holds a separator, tab, line break or control "
-                    f"character: {value!r}.",
+                    _lt(
+                        "%(field)s holds a separator, tab, line break or control "
+                        "character: %(value)s."
+                    ),
                     number,
                     column,
+                    field=column,
+                    value=repr(value),
                 )
 
     def _column_count(self, number, fields):
         count = len(fields)
-        message = f"{count} fields instead of {FIELD_COUNT}"
+        params = {"count": count, "expected": FIELD_COUNT}
         separator = self.report.separator or "|"
         if count > FIELD_COUNT:
-            message += f": a value probably contains the separator {separator!r}"
+            template = _lt(
+                "%(count)s fields instead of %(expected)s: a value probably "
+                "contains the separator %(separator)s."
+            )
+            params["separator"] = repr(separator)
             self._short_line = None
         elif self._short_line and self._short_line[1] + count - 1 == FIELD_COUNT:
-            message += (
-                f": a value probably contains a line break (lines "
-                f"{self._short_line[0]} and {number} make one record)"
+            template = _lt(
+                "%(count)s fields instead of %(expected)s: a value probably "
+                "contains a line break (lines %(first)s and %(last)s make one "
+                "record)."
             )
+            params.update(first=self._short_line[0], last=number)
             self._short_line = None
         else:
+            template = _lt("%(count)s fields instead of %(expected)s.")
             self._short_line = (number, count)
-        self.add("column-count", message + ".", number)
+        self.add("column-count", template, number, **params)
 
     def _parse_date(self, text):
-        """``date``, or the reason why ``text`` is not a FEC date."""
+        """``date``, or the message template saying why ``text`` is not a
+        FEC date."""
         cached = self._dates.get(text)
         if cached is not None:
             return cached
         if not _DATE.fullmatch(text):
-            result = "is not in the format AAAAMMJJ"
+            result = _lt("%(field)s %(value)s is not in the format AAAAMMJJ.")
         else:
             try:
                 result = date(int(text[:4]), int(text[4:6]), int(text[6:]))
             except ValueError:
-                result = "is not a calendar date"
+                result = _lt("%(field)s %(value)s is not a calendar date.")
         if len(self._dates) < DATE_CACHE_SIZE:
             self._dates[text] = result
         return result
@@ -490,7 +532,14 @@ class FecChecker:
                 continue
             parsed = self._parse_date(text)
             if isinstance(parsed, str):
-                self.add("date-format", f"{column} {text!r} {parsed}.", number, column)
+                self.add(
+                    "date-format",
+                    parsed,
+                    number,
+                    column,
+                    field=column,
+                    value=repr(text),
+                )
                 parsed = None
             dates[index] = parsed
         return dates
@@ -502,31 +551,49 @@ class FecChecker:
         amount = self._amounts.get(text)
         if amount is not None:  # well-formed amounts met before (zero …)
             if amount < 0 and not signed:
-                self.add(
-                    "negative-amount", f"{column} {text!r} is negative.", number, column
-                )
+                self._negative(number, column, text)
             return amount
         match = _AMOUNT.fullmatch(text)
         if match is None:
             if re.fullmatch(r"[+-]?\d+\.\d*", text):
-                reason = "uses a dot; the decimal separator is a comma"
+                template = _lt(
+                    "%(field)s %(value)s uses a dot; the decimal separator is a comma."
+                )
             elif re.search(r"\d[\s.,']\d{3}[\s.,']", text) or re.search(
                 r"\d\s\d", text
             ):
-                reason = "has a thousands separator"
+                template = _lt("%(field)s %(value)s has a thousands separator.")
             else:
-                reason = "is not a number (digits, comma decimal separator)"
-            self.add("amount-format", f"{column} {text!r} {reason}.", number, column)
+                template = _lt(
+                    "%(field)s %(value)s is not a number (digits, comma decimal "
+                    "separator)."
+                )
+            self.add(
+                "amount-format",
+                template,
+                number,
+                column,
+                field=column,
+                value=repr(text),
+            )
             return None
         sign, units, decimals = match.groups()
         amount = Decimal(f"{sign}{units}.{decimals or '0'}")
         if len(self._amounts) < AMOUNT_CACHE_SIZE:
             self._amounts[text] = amount
         if amount < 0 and not signed:
-            self.add(
-                "negative-amount", f"{column} {text!r} is negative.", number, column
-            )
+            self._negative(number, column, text)
         return amount
+
+    def _negative(self, number, column, text):
+        self.add(
+            "negative-amount",
+            _lt("%(field)s %(value)s is negative."),
+            number,
+            column,
+            field=column,
+            value=repr(text),
+        )
 
     def _check_amounts(self, number, values):
         debit = self._parse_amount(number, "Debit", values[_DEBIT], False)
@@ -536,12 +603,16 @@ class FecChecker:
             if debit and credit:
                 self.add(
                     "debit-and-credit",
-                    f"Both Debit ({values[_DEBIT]}) and Credit ({values[_CREDIT]}) "
-                    "are filled; one of them must be zero.",
+                    _lt(
+                        "Both Debit (%(debit)s) and Credit (%(credit)s) are filled; "
+                        "one of them must be zero."
+                    ),
                     number,
+                    debit=values[_DEBIT],
+                    credit=values[_CREDIT],
                 )
             elif not debit and not credit:
-                self.add("zero-amount", "Debit and Credit are both zero.", number)
+                self.add("zero-amount", _lt("Debit and Credit are both zero."), number)
         return debit or ZERO, credit or ZERO
 
     def _check_account(self, number, values):
@@ -551,49 +622,61 @@ class FecChecker:
         if not account[:3].isdigit() or not account[:3].isascii():
             self.add(
                 "account-prefix",
-                f"CompteNum {account!r} does not start with three digits of the "
-                "French chart of accounts.",
+                _lt(
+                    "CompteNum %(account)s does not start with three digits of the "
+                    "French chart of accounts."
+                ),
                 number,
                 "CompteNum",
+                account=repr(account),
             )
         elif account[0] in "089":
             self.add(
                 "account-class",
-                f"CompteNum {account!r} is in class {account[0]}; the FEC holds "
-                "general ledger accounts of classes 1 to 7.",
+                _lt(
+                    "CompteNum %(account)s is in class %(class)s; the FEC holds "
+                    "general ledger accounts of classes 1 to 7."
+                ),
                 number,
                 "CompteNum",
+                account=repr(account),
+                **{"class": account[0]},
             )
         if values[_AUX] and account[0] != "4":
             self.add(
                 "aux-account",
-                f"CompAuxNum {values[_AUX]!r} on account {account!r}: sub-ledger "
-                "accounts belong on receivable and payable lines only.",
+                _lt(
+                    "CompAuxNum %(aux)s on account %(account)s: sub-ledger accounts "
+                    "belong on receivable and payable lines only."
+                ),
                 number,
                 "CompAuxNum",
+                aux=repr(values[_AUX]),
+                account=repr(account),
             )
 
     def _check_pairs(self, number, values):
         if bool(values[_AUX]) != bool(values[_AUX_LABEL]):
             self.add(
                 "aux-pair",
-                "CompAuxNum and CompAuxLib must be both filled or both blank.",
+                _lt("CompAuxNum and CompAuxLib must be both filled or both blank."),
                 number,
                 "CompAuxLib" if values[_AUX] else "CompAuxNum",
             )
         if bool(values[_LETTERING]) != bool(values[_LETTERING_DATE]):
             self.add(
                 "lettering-date",
-                f"EcritureLet {values[_LETTERING]!r} without DateLet"
+                _lt("EcritureLet %(value)s without DateLet")
                 if values[_LETTERING]
-                else f"DateLet {values[_LETTERING_DATE]!r} without EcritureLet",
+                else _lt("DateLet %(value)s without EcritureLet"),
                 number,
                 "DateLet" if values[_LETTERING] else "EcritureLet",
+                value=repr(values[_LETTERING] or values[_LETTERING_DATE]),
             )
         if bool(values[_CURRENCY_AMOUNT]) != bool(values[_CURRENCY]):
             self.add(
                 "currency-pair",
-                "Montantdevise and Idevise must be both filled or both blank.",
+                _lt("Montantdevise and Idevise must be both filled or both blank."),
                 number,
                 "Idevise" if values[_CURRENCY_AMOUNT] else "Montantdevise",
             )
@@ -605,16 +688,23 @@ class FecChecker:
             if self._seen_regular:
                 self.add(
                     "opening-order",
-                    f"Opening entry {values[_NUMBER]!r} (journal {journal}) after "
-                    "other entries; the à-nouveaux come first.",
+                    _lt(
+                        "Opening entry %(entry)s (journal %(journal)s) after other "
+                        "entries; the à-nouveaux come first."
+                    ),
                     number,
+                    entry=repr(values[_NUMBER]),
+                    journal=journal,
                 )
             if self.fiscal_year and entry_date and entry_date != self.fiscal_year[0]:
                 self.add(
                     "opening-date",
-                    f"Opening entry dated {values[_ENTRY_DATE]}, not the first day "
-                    "of the fiscal year.",
+                    _lt(
+                        "Opening entry dated %(date)s, not the first day of the "
+                        "fiscal year."
+                    ),
                     number,
+                    date=values[_ENTRY_DATE],
                 )
         else:
             self._seen_regular = True
@@ -623,10 +713,15 @@ class FecChecker:
             if not start <= entry_date <= end:
                 self.add(
                     "date-range",
-                    f"EcritureDate {values[_ENTRY_DATE]} is outside the fiscal year "
-                    f"{start.isoformat()} – {end.isoformat()}.",
+                    _lt(
+                        "EcritureDate %(date)s is outside the fiscal year %(start)s – "
+                        "%(end)s."
+                    ),
                     number,
                     "EcritureDate",
+                    date=values[_ENTRY_DATE],
+                    start=start.isoformat(),
+                    end=end.isoformat(),
                 )
         order_date = dates[_VALID_DATE] or entry_date
         if order_date is None:
@@ -634,10 +729,15 @@ class FecChecker:
         if self._last_date and order_date < self._last_date:
             self.add(
                 "chronology",
-                f"Validation date {order_date.isoformat()} is earlier than "
-                f"{self._last_date.isoformat()} on line {self._last_date_line}; "
-                "lines follow the chronological order of validation.",
+                _lt(
+                    "Validation date %(date)s is earlier than %(previous)s on line "
+                    "%(previous_line)s; lines follow the chronological order of "
+                    "validation."
+                ),
                 number,
+                date=order_date.isoformat(),
+                previous=self._last_date.isoformat(),
+                previous_line=self._last_date_line,
             )
         else:
             self._last_date = order_date
@@ -660,9 +760,11 @@ class FecChecker:
         ):
             self.add(
                 "journal-label",
-                f"Journal {journal_code} is labelled {journal.label!r} and "
-                f"{values[_JOURNAL_LABEL]!r}.",
+                _lt("Journal %(journal)s is labelled %(label)s and %(other)s."),
                 number,
+                journal=journal_code,
+                label=repr(journal.label),
+                other=repr(values[_JOURNAL_LABEL]),
             )
         journal.lines += 1
         journal.debit += debit
@@ -677,9 +779,15 @@ class FecChecker:
             entry[5] = True
             self.add(
                 "entry-date",
-                f"Entry {key[1]!r} of journal {key[0]} has lines dated "
-                f"{entry[2].isoformat()} and {entry_date.isoformat()}.",
+                _lt(
+                    "Entry %(entry)s of journal %(journal)s has lines dated "
+                    "%(date)s and %(other)s."
+                ),
                 number,
+                entry=repr(key[1]),
+                journal=key[0],
+                date=entry[2].isoformat(),
+                other=entry_date.isoformat(),
             )
         entry[3] += debit
         entry[4] += credit
@@ -695,9 +803,13 @@ class FecChecker:
             if entry_number:
                 self.add(
                     "sequence-unnumbered",
-                    f"Entry number {entry_number!r} of journal {journal_code} has no "
-                    "numeric part; its continuity cannot be checked.",
+                    _lt(
+                        "Entry number %(entry)s of journal %(journal)s has no numeric "
+                        "part; its continuity cannot be checked."
+                    ),
                     number,
+                    entry=repr(entry_number),
+                    journal=journal_code,
                 )
             known = key in self._unnumbered
             if not known and len(self._unnumbered) < MAX_UNNUMBERED:
@@ -711,10 +823,14 @@ class FecChecker:
         if known:
             self.add(
                 "entry-split",
-                f"Entry {entry_number!r} of journal {journal_code} appears again "
-                "after other entries: its lines are not contiguous or the number "
-                "is used twice.",
+                _lt(
+                    "Entry %(entry)s of journal %(journal)s appears again after "
+                    "other entries: its lines are not contiguous or the number is "
+                    "used twice."
+                ),
                 number,
+                entry=repr(entry_number),
+                journal=journal_code,
             )
 
     def _close_entry(self):
@@ -726,9 +842,16 @@ class FecChecker:
         if debit != credit:
             self.add(
                 "entry-unbalanced",
-                f"Entry {entry_number!r} of journal {journal_code} does not balance: "
-                f"debit {debit}, credit {credit} (difference {debit - credit}).",
+                _lt(
+                    "Entry %(entry)s of journal %(journal)s does not balance: debit "
+                    "%(debit)s, credit %(credit)s (difference %(difference)s)."
+                ),
                 first_line,
+                entry=repr(entry_number),
+                journal=journal_code,
+                debit=str(debit),
+                credit=str(credit),
+                difference=str(debit - credit),
             )
 
     def _close_sequence(self, journal, prefix, runs):
@@ -749,12 +872,25 @@ class FecChecker:
             gaps,
         )
         self.report.sequences.append(summary)
-        for label, (start, end) in zip(summary.gap_labels(), gaps, strict=True):
+        for start, end in gaps:
             count = end - start + 1
+            if count == 1:
+                template = _lt(
+                    "Journal %(journal)s: %(first)s missing (1 number); explain the "
+                    "gap in the description."
+                )
+            else:
+                template = _lt(
+                    "Journal %(journal)s: %(first)s to %(last)s missing (%(count)s "
+                    "numbers); explain the gap in the description."
+                )
             self.add(
                 "sequence-gap",
-                f"Journal {journal}: {label} missing ({count} number"
-                f"{'s' if count > 1 else ''}); explain the gap in the description.",
+                template,
+                journal=journal,
+                first=summary.format_number(start),
+                last=summary.format_number(end),
+                count=count,
             )
 
 
@@ -770,35 +906,47 @@ def check_filename(name, closing_date=None):
     stem = base.rsplit(".", 1)[0] if "." in base else base
     match = _FILENAME.fullmatch(stem.upper())
 
-    def error(message, code="filename", severity=ERROR):
-        findings.append(Finding(severity, code, message))
+    def error(template, code="filename", severity=ERROR, **params):
+        findings.append(
+            Finding(severity, code, template, params=dict(params, name=repr(base)))
+        )
 
     if match is None:
-        error(f"{base!r} does not follow the pattern <SIREN>FEC<AAAAMMJJ>.")
+        error(_lt("%(name)s does not follow the pattern <SIREN>FEC<AAAAMMJJ>."))
         return findings
     siren, day, rest = match.group("siren", "date", "rest")
     if not re.fullmatch(r"\d{9}", siren):
-        error(f"{base!r}: {siren!r} before 'FEC' is not a 9-digit SIREN.")
+        error(
+            _lt("%(name)s: %(siren)s before 'FEC' is not a 9-digit SIREN."),
+            siren=repr(siren),
+        )
     elif not siren_is_valid(siren):
         error(
-            f"{base!r}: the SIREN {siren} fails the Luhn check.",
+            _lt("%(name)s: the SIREN %(siren)s fails the Luhn check."),
             "filename-siren",
             WARNING,
+            siren=siren,
         )
     try:
         closing = date(int(day[:4]), int(day[4:6]), int(day[6:]))
     except ValueError:
-        error(f"{base!r}: {day} is not a calendar date.")
+        error(_lt("%(name)s: %(day)s is not a calendar date."), day=day)
         closing = None
     if closing and closing_date is not None and closing != to_date(closing_date):
         error(
-            f"{base!r}: the date in the name must be the fiscal year closing date "
-            f"{to_date(closing_date).strftime('%Y%m%d')}."
+            _lt(
+                "%(name)s: the date in the name must be the fiscal year closing "
+                "date %(closing)s."
+            ),
+            closing=to_date(closing_date).strftime("%Y%m%d"),
         )
     if rest == NONOFFICIAL_SUFFIX:
-        error(f"{base!r} is marked as a test file.", "filename-test", WARNING)
+        error(_lt("%(name)s is marked as a test file."), "filename-test", WARNING)
     elif rest:
-        error(f"{base!r}: unexpected {rest!r} after the closing date.")
+        error(
+            _lt("%(name)s: unexpected %(rest)s after the closing date."),
+            rest=repr(rest),
+        )
     return findings
 
 
@@ -839,7 +987,7 @@ def check_fec(
         checker.check_record(number, fields)
     if not header_checked:
         if reader.header is None:
-            checker.add("header", "The file is empty: no header line.")
+            checker.add("header", _lt("The file is empty: no header line."))
         else:
             checker.check_header(reader)
     return checker.finish(reader)

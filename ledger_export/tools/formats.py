@@ -27,6 +27,7 @@ transliterated (see :mod:`.text`).
 
 import csv
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -150,6 +151,38 @@ CSV_QUOTING = {
     "all": csv.QUOTE_ALL,
     "none": csv.QUOTE_NONE,
 }
+
+
+# date formats offered for the CSV, the French one first
+DATE_FORMAT_PRESETS = (
+    "%d/%m/%Y",
+    "%Y-%m-%d",
+    "%d.%m.%Y",
+    "%d-%m-%Y",
+    "%m/%d/%Y",
+    "%Y%m%d",
+    "%d%m%Y",
+    "%d/%m/%y",
+)
+# how each strftime directive reads in a pattern; callers pass their
+# language's words (JJ/MM/AAAA in French)
+DATE_TOKENS = {"%d": "DD", "%m": "MM", "%Y": "YYYY", "%y": "YY"}
+DATE_FORMAT_EXAMPLE = date(2025, 12, 31)
+
+
+def date_format_pattern(date_format, tokens=None):
+    """``%d/%m/%Y`` as ``DD/MM/YYYY``: each directive replaced by its token,
+    ``%%`` by ``%``; a directive without a token is kept as it is."""
+    tokens = {**DATE_TOKENS, **(tokens or {}), "%%": "%"}
+    return re.sub(r"%.", lambda match: tokens.get(match[0], match[0]), date_format)
+
+
+def date_format_label(date_format, tokens=None, example=DATE_FORMAT_EXAMPLE):
+    """``31/12/2025 (DD/MM/YYYY)``: an example date in the format, then its
+    pattern."""
+    return (
+        f"{example.strftime(date_format)} ({date_format_pattern(date_format, tokens)})"
+    )
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,8 @@ from datetime import date
 
 from odoo import api, fields, models
 
+from ..tools import formats
+
 EXPORT_FIELDS = (
     "export_format",
     "date_from",
@@ -97,8 +99,11 @@ class LedgerExportWizard(models.TransientModel):
         required=True,
         default=",",
     )
-    csv_date_format = fields.Char(
-        string="Date Format", required=True, default="%d/%m/%Y"
+    csv_date_format = fields.Selection(
+        selection="_selection_csv_date_format",
+        string="Date Format",
+        required=True,
+        default=formats.DATE_FORMAT_PRESETS[0],
     )
     only_not_exported = fields.Boolean(string="Only Entries Not Yet Exported")
     lock_period = fields.Boolean(
@@ -106,6 +111,15 @@ class LedgerExportWizard(models.TransientModel):
         help="Once the official FEC is generated and its checks pass, set the "
         "company's global lock date to the end date.",
     )
+
+    @api.model
+    def _selection_csv_date_format(self):
+        """The usual date formats, shown as ``31/12/2025 (DD/MM/YYYY)``."""
+        Export = self.env["ledger.export"]
+        return [
+            (date_format, Export._date_format_label(date_format))
+            for date_format in formats.DATE_FORMAT_PRESETS
+        ]
 
     @api.depends("period_mode", "fiscal_year", "company_id")
     def _compute_dates(self):

@@ -63,8 +63,19 @@ class RecurringBillingCommon(AccountTestInvoicingCommon):
             recurring_ok=True,
             taxes_id=[Command.set(cls.tax_sale_a.ids)],
         )
+        cls._setup_contract_by_contract_invoicing()
         cls._setup_billing_data()
         cls.env = cls.env(user=cls.billing_user)
+
+    @classmethod
+    def _setup_contract_by_contract_invoicing(cls):
+        """These tests invoice contract by contract: with consolidated_invoice
+        installed, every company has a consolidation policy by default."""
+        Company = cls.env["res.company"].sudo()
+        if "consolidation_policy_id" in Company._fields:
+            Company.search([("consolidation_policy_id", "!=", False)]).write(
+                {"consolidation_policy_id": False}
+            )
 
     @classmethod
     def _setup_billing_data(cls):
