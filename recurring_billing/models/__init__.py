@@ -7,6 +7,7 @@ from . import recurring_price_index
 from . import recurring_price_index_value
 from . import recurring_period
 from . import recurring_invoicing
+from . import recurring_price_revision
 from . import account_move
 from . import account_move_line
 from . import product_template
