@@ -4,9 +4,11 @@ import logging
 
 from markupsafe import Markup
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.fields import Command
-from odoo.tools import SQL
+from odoo.tools import SQL, format_datetime
+
+from ..tools import failures as failure_tools
 
 _logger = logging.getLogger(__name__)
 
@@ -523,3 +525,146 @@ class DunningSend(models.AbstractModel):
                     ),
                 }
             )
+
+    # -------------------------------------------------------------------------
+    # FAILURES
+    # -------------------------------------------------------------------------
+
+    @api.model
+    def _report_failures(self, run, results, customers):
+        """After a chunk of a run: a customer that failed gets one message
+        and one activity, updated while it keeps failing; a customer the run
+        got through closes its open failure.
+
+        :param run: the ``dunning.run``
+        :param results: the engine's results of the chunk, by partner id
+        :param customers: the chunk's ``dunning.run.customer`` records
+        """
+        failed = {c.partner_id.id: c for c in customers if c.state == "error"}
+        cards = self.env["dunning.customer"].search(
+            [
+                ("company_id", "=", run.company_id.id),
+                ("partner_id", "in", list(results)),
+                "|",
+                ("partner_id", "in", list(failed)),
+                ("error_count", ">", 0),
+            ]
+        )
+        for card in cards:
+            customer = failed.get(card.partner_id.id)
+            if customer:
+                self._hook_report_failure(card, customer.error or customer.summary)
+            else:
+                self._hook_resolve_failure(card)
+
+    @api.model
+    def _hook_report_failure(self, card, error):
+        """Report that ``card``'s customer failed again.
+
+        The first failure posts a message on the customer and schedules an
+        activity. While the error text stays the same the message is updated
+        (how many times, since when); a different text gets a new message.
+        The activity is updated either way.
+
+        :param card: the customer's ``dunning.customer``
+        :param error: the error text of this run
+        """
+        previous = None
+        if card.error_count:
+            previous = failure_tools.Failure(
+                error=card.error or "", count=card.error_count, since=card.error_since
+            )
+        failure, new_message = failure_tools.record_failure(
+            previous, error, fields.Datetime.now()
+        )
+        body = self._failure_body(failure)
+        partner = card.partner_id.sudo()
+        message = card.error_message_id
+        if new_message or not message:
+            message = partner.message_post(
+                body=body, message_type="comment", subtype_xmlid="mail.mt_note"
+            )
+        else:
+            partner._message_update_content(message, body=body)
+        activity = card.error_activity_id
+        summary = self.env._("Payment reminder failed")
+        if activity:
+            activity.sudo().write({"summary": summary, "note": body})
+        else:
+            activity = partner.activity_schedule(
+                "mail.mail_activity_data_warning",
+                summary=summary,
+                note=body,
+                user_id=self._failure_user(card).id,
+            )
+        card.write(
+            {
+                "error": failure.error,
+                "error_count": failure.count,
+                "error_since": failure.since,
+                "error_message_id": message.id,
+                "error_activity_id": activity.id,
+            }
+        )
+
+    @api.model
+    def _hook_resolve_failure(self, card):
+        """Close ``card``'s open failure: the activity is done with a
+        "resolved" feedback (or, if someone closed it already, a note says
+        so) and the error is cleared.
+
+        :param card: the customer's ``dunning.customer``, with an open failure
+        """
+        text = self.env._(
+            "Resolved: the payment reminders went through after %(count)s failed "
+            "attempt(s).",
+            count=card.error_count,
+        )
+        if card.error_activity_id:
+            card.error_activity_id.sudo().action_feedback(feedback=text)
+        else:
+            card.partner_id.sudo().message_post(
+                body=text, message_type="comment", subtype_xmlid="mail.mt_note"
+            )
+        card.write(
+            {
+                "error": False,
+                "error_count": 0,
+                "error_since": False,
+                "error_message_id": False,
+                "error_activity_id": False,
+            }
+        )
+
+    @api.model
+    def _failure_body(self, failure):
+        if failure.count == 1:
+            return self.env._("Payment reminder failed: %(error)s", error=failure.error)
+        return self.env._(
+            "Payment reminders failed %(count)s times in a row since %(since)s: "
+            "%(error)s",
+            count=failure.count,
+            since=format_datetime(self.env, failure.since),
+            error=failure.error,
+        )
+
+    @api.model
+    def _failure_user(self, card):
+        """Who is told: the customer's salesperson, else a dunning manager
+        of the company, else the current user."""
+        company = card.company_id
+        salesperson = card.partner_id.user_id
+        if (
+            salesperson.active
+            and not salesperson.share
+            and (company in salesperson.company_ids)
+        ):
+            return salesperson
+        managers = (
+            self.env.ref("dunning_levels.group_dunning_manager")
+            .sudo()
+            .all_user_ids.filtered(
+                lambda user: user.active and company in user.company_ids
+            )
+        )
+        return managers[:1] or self.env.user
