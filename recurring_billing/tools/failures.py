@@ -5,7 +5,7 @@ every day. Its open failure is one state: the error text, how many
 consecutive runs failed, and since when. The chatter message is updated in
 place while the text stays the same; a different text gets a new message (the
 first one tells what happened then, the new one what happens now). A success
-closes the failure.
+closes the failure (readme/USAGE.md).
 """
 
 from dataclasses import dataclass, replace
