@@ -424,7 +424,7 @@ class DunningSend(models.AbstractModel):
         except Exception:  # noqa: BLE001 - retried customer by customer below
             _logger.info("Dunning charges: batch failed, retrying one by one")
             self.env.invalidate_all()
-        for customer in {customer for customer, _currency, _lines in batch}:
+        for customer in dict.fromkeys(item[0] for item in batch):
             items = [item for item in batch if item[0] == customer]
             try:
                 with self.env.cr.savepoint():

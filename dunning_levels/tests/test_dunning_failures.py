@@ -166,3 +166,35 @@ class TestDunningFailures(DunningCommon):
             set((mine.charge_move_ids | theirs.charge_move_ids).mapped("state")),
             {"posted"},
         )
+
+    def test_a_failing_charge_invoice_leaves_the_others(self):
+        other = self.env["res.partner"].create(
+            {"name": "Martin SA", "email": "martin@example.com"}
+        )
+        late = self._invoice(other, 500.0, "2025-12-11", "2026-01-10")
+        self.level_3.issue_charges = True
+        Send = type(self.env["dunning.send"])
+        prepare = Send._hook_prepare_charge_invoice
+
+        def failing(service, customer, currency, lines, journal):
+            if customer.partner_id == self.customer:
+                raise ValueError("No income account")
+            return prepare(service, customer, currency, lines, journal)
+
+        with (
+            patch.object(Send, "_hook_prepare_charge_invoice", failing),
+            mute_logger(SEND_LOGGER),
+        ):
+            run = self._run("2026-03-15")
+        mine, theirs = self._reminder(run), self._reminder(run, other)
+        self.assertEqual(theirs.state, "sent")
+        self.assertEqual(late.dunning_charge_move_id, theirs.charge_move_ids)
+        self.assertEqual(theirs.charge_move_ids.state, "posted")
+        # the reminder went out, its charges did not: an error to look at
+        self.assertEqual(mine.state, "error")
+        self.assertIn("No income account", mine.error)
+        self.assertTrue(mine.message_id)
+        self.assertFalse(mine.charge_move_ids)
+        self.assertFalse(self.invoice.dunning_charge_move_id)
+        self.assertEqual(self.invoice.dunning_level_id, self.level_3)
+        self.assertEqual(len(self._failure_activities()), 1)
