@@ -6,9 +6,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_datetime
 
-from ..tools import failures as failure_tools
 from ..tools import recurrence as recurrence_tools
 
 PRORATION_METHODS = [
@@ -651,148 +649,21 @@ class RecurringContract(models.Model):
         )
 
     # ------------------------------------------------------------------
-    # Cron failures, reported once
+    # Cron failures, reported once (recurring.cron.failure)
     # ------------------------------------------------------------------
 
     def _record_invoicing_error(self, error, source="invoicing"):
         """Keep the error on the contract and tell its responsible, once.
 
-        The first failure posts a message and schedules an activity. While
-        the contract keeps failing with the same error, that message is
-        updated (how many times, since when) and so is the activity; an
-        error whose text changed gets a new message, the activity is updated.
-        :meth:`_resolve_invoicing_error` closes both when the contract
-        succeeds.
-
         :param error: the exception (or text) of the failure
         :param source: ``invoicing`` or ``revision``, the cron that failed
         """
         self.ensure_one()
-        previous = None
-        if self.invoicing_error_count:
-            previous = failure_tools.Failure(
-                error=self.invoicing_error or "",
-                count=self.invoicing_error_count,
-                since=self.invoicing_error_since,
-            )
-        failure, new_message = failure_tools.record_failure(
-            previous, error, fields.Datetime.now()
-        )
-        body = self._invoicing_error_body(failure, source)
-        message = self.invoicing_error_message_id
-        if new_message or not message:
-            message = self.message_post(
-                body=body, message_type="comment", subtype_xmlid="mail.mt_note"
-            )
-        else:
-            self._message_update_content(message, body=body)
-        activity = self.invoicing_error_activity_id
-        summary = self._invoicing_error_summary(source)
-        if activity:
-            activity.write({"summary": summary, "note": body})
-        else:
-            activity = self.activity_schedule(
-                "mail.mail_activity_data_warning",
-                summary=summary,
-                note=body,
-                user_id=self._invoicing_error_user().id,
-            )
-        self.write(
-            {
-                "invoicing_error": failure.error,
-                "invoicing_error_source": source,
-                "invoicing_error_count": failure.count,
-                "invoicing_error_since": failure.since,
-                "invoicing_error_message_id": message.id,
-                "invoicing_error_activity_id": activity.id,
-            }
-        )
+        self.env["recurring.cron.failure"]._record(self, error, source)
 
     def _resolve_invoicing_error(self, source="invoicing"):
-        """Close the open failure of ``source``: its activity is done with a
-        "resolved" feedback (or, if someone already closed it, a note says
-        so), and the error is cleared.
-
-        :param source: ``invoicing`` or ``revision``, the cron that succeeded
-        """
-        failing = self.filtered(
-            lambda c: c.invoicing_error_source == source
-            or (c.invoicing_error and not c.invoicing_error_source)
-        )
-        for contract in failing:
-            text = contract._invoicing_error_resolved_text(source)
-            activity = contract.invoicing_error_activity_id
-            if activity:
-                activity.action_feedback(feedback=text)
-            else:
-                contract.message_post(
-                    body=text, message_type="comment", subtype_xmlid="mail.mt_note"
-                )
-        failing.write(
-            {
-                "invoicing_error": False,
-                "invoicing_error_source": False,
-                "invoicing_error_count": 0,
-                "invoicing_error_since": False,
-                "invoicing_error_message_id": False,
-                "invoicing_error_activity_id": False,
-            }
-        )
-
-    def _invoicing_error_summary(self, source):
-        if source == "revision":
-            return self.env._("Price revision failed")
-        return self.env._("Invoicing failed")
-
-    def _invoicing_error_body(self, failure, source):
-        since = format_datetime(self.env, failure.since)
-        if source == "revision":
-            if failure.count == 1:
-                return self.env._(
-                    "Price revision failed: %(error)s", error=failure.error
-                )
-            return self.env._(
-                "Price revision failed %(count)s times in a row since %(since)s: "
-                "%(error)s",
-                count=failure.count,
-                since=since,
-                error=failure.error,
-            )
-        if failure.count == 1:
-            return self.env._("Invoicing failed: %(error)s", error=failure.error)
-        return self.env._(
-            "Invoicing failed %(count)s times in a row since %(since)s: %(error)s",
-            count=failure.count,
-            since=since,
-            error=failure.error,
-        )
-
-    def _invoicing_error_resolved_text(self, source):
-        if source == "revision":
-            return self.env._(
-                "Resolved: the price revision succeeded after %(count)s failed "
-                "attempt(s).",
-                count=self.invoicing_error_count or 1,
-            )
-        return self.env._(
-            "Resolved: invoicing succeeded after %(count)s failed attempt(s).",
-            count=self.invoicing_error_count or 1,
-        )
-
-    def _invoicing_error_user(self):
-        """Who is told: the contract's responsible, else a billing manager of
-        its company, else the current user."""
-        self.ensure_one()
-        if self.user_id.active and not self.user_id.share:
-            return self.user_id
-        managers = (
-            self.env.ref("recurring_billing.group_billing_manager")
-            .sudo()
-            .all_user_ids.filtered(
-                lambda user: user.active and self.company_id in user.company_ids
-            )
-        )
-        return managers[:1] or self.env.user
+        """Close the contracts' open failure of ``source``, if any."""
+        self.env["recurring.cron.failure"]._resolve(self, source)
 
     # ------------------------------------------------------------------
     # Lifecycle
