@@ -5,6 +5,7 @@ from . import dunning_evaluation
 from . import dunning_run
 from . import dunning_run_customer
 from . import dunning_run_line
+from . import dunning_send
 from . import dunning_action
 from . import dunning_customer
 from . import dunning_dispute

@@ -57,6 +57,18 @@ class DunningCustomer(models.Model):
         "dunning.run.customer", string="Last reminder detail", ondelete="set null"
     )
     color = fields.Integer(compute="_compute_color")
+    # The open failure of this customer in the runs, reported once (one
+    # message and one activity on the customer) and closed when a run next
+    # gets through it (dunning.send, "FAILURES").
+    error = fields.Text(string="Last error", readonly=True)
+    error_count = fields.Integer(string="Failures in a row", readonly=True)
+    error_since = fields.Datetime(string="Failing since", readonly=True)
+    error_message_id = fields.Many2one(
+        "mail.message", string="Failure message", readonly=True, ondelete="set null"
+    )
+    error_activity_id = fields.Many2one(
+        "mail.activity", string="Failure activity", readonly=True, ondelete="set null"
+    )
 
     _partner_company_unique = models.Constraint(
         "UNIQUE (partner_id, company_id)",

@@ -201,9 +201,10 @@ class DunningRun(models.Model):
             customers = self.env["dunning.run.customer"]._create_from_results(
                 self, results, preview=False
             )
-            customers._send_all()
+            self.env["dunning.send"]._send_reminders(customers)
             self._record_rate_warnings(results)
             self.env["dunning.customer"]._refresh(self, results, customers)
+            self.env["dunning.send"]._report_failures(self, results, customers)
             remaining -= len(batch)
             self._release_cache()
             if Cron._commit_progress(len(batch), remaining=remaining) <= 0:

@@ -1,19 +1,13 @@
 # Copyright 2026 Facturo
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import base64
-import logging
 from collections import defaultdict
 
-from markupsafe import Markup
-
 from odoo import api, fields, models
-from odoo.fields import Command
-from odoo.tools import SQL, format_amount, formatLang
+from odoo.tools import format_amount, formatLang
 
 from ..tools import engine, rates
 from ..tools.penalties import is_overdue
-
-_logger = logging.getLogger(__name__)
 
 SKIP_REASONS = [
     ("nothing_due", "Nothing overdue"),
@@ -250,7 +244,8 @@ class DunningRunCustomer(models.Model):
                     }
                 )
         recipient = partner._dunning_recipient()
-        channels = self._planned_channels(level, recipient)[0] if level else []
+        Send = self.env["dunning.send"]
+        channels = Send._planned_channels(level, recipient)[0] if level else []
         return (
             base
             | summary
@@ -289,21 +284,6 @@ class DunningRunCustomer(models.Model):
         ]
 
     @api.model
-    def _planned_channels(self, level, recipient):
-        """The channels a message of ``level`` to ``recipient`` goes through,
-        and why email falls back to a letter (a list of sentences)."""
-        channels = list(level._channels())
-        notes = []
-        if "email" in channels:
-            problem = self._email_problem_of(recipient)
-            if problem:
-                notes.append(problem)
-                channels.remove("email")
-                if "letter" not in channels:
-                    channels.append("letter")
-        return channels, notes
-
-    @api.model
     def _summary(self, evaluation, company, on_date, currencies):
         """Totals of the chased groups, in the company currency."""
         totals = defaultdict(float)
@@ -327,335 +307,13 @@ class DunningRunCustomer(models.Model):
         return dict(totals) | {"oldest_due_date": oldest}
 
     # ------------------------------------------------------------------
-    # Sending
-    # ------------------------------------------------------------------
-
-    def _send_all(self):
-        """Send each customer's message in its own savepoint, then mark the
-        invoices of the customers sent (one write per level)."""
-        to_send = self.filtered(lambda c: c.state == "to_send")
-        to_send.line_ids.move_id._dunning_ensure_access_tokens()
-        rendered = to_send._render_emails()
-        for customer in to_send:
-            try:
-                with self.env.cr.savepoint():
-                    customer._send(rendered.get(customer.id))
-            except Exception as error:  # noqa: BLE001 - one customer never stops a run
-                _logger.warning(
-                    "Dunning run %s: customer %s failed: %s",
-                    customer.run_id.name,
-                    customer.partner_id.display_name,
-                    error,
-                )
-                self.env.invalidate_all()
-                customer.write(
-                    {
-                        "state": "error",
-                        "error": self.env._(
-                            "The reminder could not be sent: %(error)s",
-                            error=str(error),
-                        ),
-                    }
-                )
-        to_send.filtered(lambda c: c.state == "sent")._mark_invoices()
-
-    def _render_emails(self):
-        """Subject and body of every email, rendered per template in one go
-        (the template is compiled once per batch and language)."""
-        rendered = {}
-        default = self.env.ref("dunning_levels.mail_template_dunning_reminder")
-        with_email = self.filtered(
-            lambda c: "email" in c.level_id._channels() and not c._email_problem()
-        )
-        for template, customers in with_email.grouped(
-            lambda c: c.level_id.mail_template_id or default
-        ).items():
-            rendered.update(
-                template._generate_template(customers.ids, ["subject", "body_html"])
-            )
-        return rendered
-
-    def _mark_invoices(self):
-        """Store the level and date of the reminder on the invoices reminded.
-
-        Two columns of our own, written in one query per level: a write on
-        ``account.move`` re-synchronises every line of the invoices, which
-        would cost more than the whole reminder.
-        """
-        for (level, date), customers in self.grouped(
-            lambda c: (c.level_id, c.date)
-        ).items():
-            moves = customers.line_ids.filtered("new_action").move_id
-            if not moves:
-                continue
-            moves.flush_recordset(["dunning_level_id", "dunning_last_date"])
-            self.env.execute_query(
-                SQL(
-                    "UPDATE account_move SET dunning_level_id = %s, "
-                    "dunning_last_date = %s WHERE id IN %s",
-                    level.id,
-                    date,
-                    tuple(moves.ids),
-                )
-            )
-            moves.invalidate_recordset(["dunning_level_id", "dunning_last_date"])
-
-    def _email_problem(self):
-        """Why the recipient cannot be emailed, or None."""
-        self.ensure_one()
-        return self._email_problem_of(self.recipient_id)
-
-    @api.model
-    def _email_problem_of(self, recipient):
-        if not recipient.email_normalized:
-            return self.env._(
-                "%(recipient)s has no valid email address: a letter is printed "
-                "instead.",
-                recipient=recipient.display_name,
-            )
-        if recipient.is_blacklisted:
-            return self.env._(
-                "%(recipient)s is on the email blacklist: a letter is printed instead.",
-                recipient=recipient.display_name,
-            )
-        return None
-
-    def _send(self, rendered=None):
-        self.ensure_one()
-        level = self.level_id
-        channels, notes = self._planned_channels(level, self.recipient_id)
-        moves = self.line_ids.filtered("new_action").move_id
-        actions = self.env["dunning.action"].create(
-            [
-                {
-                    "run_customer_id": self.id,
-                    "move_id": move.id,
-                    "partner_id": self.partner_id.id,
-                    "company_id": self.company_id.id,
-                    "level_id": level.id,
-                    "level_sequence": level.sequence,
-                    "channel": channel,
-                    "date": self.date,
-                }
-                for move in moves
-                for channel in channels
-            ]
-        )
-        if "email" in channels:
-            message = self._send_email(rendered)
-            actions.filtered(lambda a: a.channel == "email").message_id = message
-            self.message_id = message
-        if "letter" in channels:
-            self._make_letter()
-        if "activity" in channels:
-            self._schedule_activity()
-        if level.issue_charges:
-            self._issue_charges()
-        if level.block_customer:
-            self.partner_id.sudo()._dunning_block(level)
-        self.write(
-            {
-                "state": "sent",
-                "channels": ", ".join(channels),
-                "error": "\n".join(notes) or False,
-            }
-        )
-
-    def _lang(self):
-        return self.recipient_id.lang or self.partner_id.lang or self.env.lang
-
-    def _render_pdf(self, report_ref):
-        report = self.env["ir.actions.report"].with_context(lang=self._lang())
-        content, _type = report._render_qweb_pdf(report_ref, self.ids)
-        return content
-
-    def _send_email(self, rendered=None):
-        self.ensure_one()
-        level = self.level_id
-        if rendered is None:
-            rendered = self._render_emails()[self.id]
-        attachments = self.env["ir.attachment"]
-        if level.attach_statement:
-            attachments = self.env["ir.attachment"].create(
-                {
-                    "name": self.env._(
-                        "Statement %(customer)s %(date)s.pdf",
-                        customer=self.partner_id.name,
-                        date=self.date,
-                    ),
-                    "raw": self._render_pdf(
-                        "dunning_levels.action_report_dunning_statement"
-                    ),
-                    "mimetype": "application/pdf",
-                    "res_model": self._name,
-                    "res_id": self.id,
-                }
-            )
-        # Queued, not sent inline: the mail queue sends them, and a failure or
-        # a bounce comes back through mail.notification (_email_failed).
-        partner = self.partner_id.sudo().with_context(mail_notify_force_send=False)
-        return partner.message_post(
-            body=rendered["body_html"],
-            subject=rendered["subject"],
-            partner_ids=self.recipient_id.ids,
-            attachment_ids=attachments.ids,
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-            email_layout_xmlid="mail.mail_notification_light",
-        )
-
-    def _make_letter(self):
-        self.ensure_one()
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": self.env._(
-                    "Letter %(customer)s %(date)s.pdf",
-                    customer=self.partner_id.name,
-                    date=self.date,
-                ),
-                "raw": self._render_pdf("dunning_levels.action_report_dunning_letter"),
-                "mimetype": "application/pdf",
-                "res_model": self._name,
-                "res_id": self.id,
-            }
-        )
-        self.letter_attachment_id = attachment
-        self.partner_id.sudo().message_post(
-            body=self.env._(
-                "Dunning letter (%(level)s) to print and post to %(recipient)s.",
-                level=self.level_id.name,
-                recipient=self.recipient_id.display_name,
-            ),
-            attachment_ids=attachment.ids,
-            message_type="comment",
-            subtype_xmlid="mail.mt_note",
-        )
-
-    def _schedule_activity(self):
-        self.ensure_one()
-        level = self.level_id
-        self.partner_id.sudo().activity_schedule(
-            activity_type_id=level.activity_type_id.id
-            or self.env.ref("mail.mail_activity_data_todo").id,
-            date_deadline=self.date,
-            summary=self.env._("Payment reminder: %(level)s", level=level.name),
-            note=Markup("<p>%s</p>")
-            % self.env._(
-                "Net overdue %(amount)s, oldest invoice %(days)s days late.",
-                amount=self.amount_overdue,
-                days=self.days_late,
-            ),
-            user_id=level.activity_user_id.id
-            or self.partner_id.user_id.id
-            or self.env.uid,
-        )
-
-    def _email_failed(self, reason):
-        """A reminder email bounced or failed: error, then the letter."""
-        for customer in self:
-            emails = customer.action_ids.filtered(lambda a: a.channel == "email")
-            emails.write({"state": "error", "error": reason})
-            letters = customer.action_ids.filtered(lambda a: a.channel == "letter")
-            if not letters:
-                self.env["dunning.action"].create(
-                    [
-                        {
-                            "run_customer_id": customer.id,
-                            "move_id": action.move_id.id,
-                            "partner_id": action.partner_id.id,
-                            "company_id": action.company_id.id,
-                            "level_id": action.level_id.id,
-                            "level_sequence": action.level_sequence,
-                            "channel": "letter",
-                            "date": action.date,
-                        }
-                        for action in emails
-                    ]
-                )
-                customer._make_letter()
-            customer.write(
-                {
-                    "state": "error",
-                    "error": self.env._(
-                        "The email to %(recipient)s failed (%(reason)s): a letter "
-                        "is printed instead.",
-                        recipient=customer.recipient_id.display_name,
-                        reason=reason,
-                    ),
-                }
-            )
-
-    # ------------------------------------------------------------------
-    # Charges
-    # ------------------------------------------------------------------
-
-    def _issue_charges(self):
-        """The penalties and indemnities claimed, as a VAT-free debit invoice
-        per currency; each late invoice is charged once."""
-        self.ensure_one()
-        lines = self.line_ids.filtered(
-            lambda line: line.new_action
-            and line.kind == "invoice"
-            and not line.move_id.dunning_charge_move_id
-            and (line.penalty or line.indemnity)
-        )
-        if not lines:
-            return
-        journal = self.env["account.journal"].search(
-            [("type", "=", "sale"), ("company_id", "=", self.company_id.id)], limit=1
-        )
-        account = self.policy_id.charge_account_id or journal.default_account_id
-        invoices = self.env["account.move"]
-        for currency, currency_lines in lines.grouped("currency_id").items():
-            invoice_lines = []
-            for line in currency_lines:
-                if line.penalty:
-                    invoice_lines.append(
-                        {
-                            "name": self.env._(
-                                "Late-payment penalties on %(invoice)s "
-                                "(%(days)s days late)",
-                                invoice=line.name,
-                                days=line.days_late,
-                            ),
-                            "price_unit": line.penalty,
-                            "account_id": account.id,
-                            "tax_ids": [Command.clear()],
-                        }
-                    )
-                if line.indemnity:
-                    invoice_lines.append(
-                        {
-                            "name": self.env._(
-                                "Fixed recovery indemnity on %(invoice)s "
-                                "(Code de commerce D441-5)",
-                                invoice=line.name,
-                            ),
-                            "price_unit": line.indemnity,
-                            "account_id": account.id,
-                            "tax_ids": [Command.clear()],
-                        }
-                    )
-            invoices |= self.env["account.move"].create(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": self.partner_id.id,
-                    "company_id": self.company_id.id,
-                    "journal_id": journal.id,
-                    "currency_id": currency.id,
-                    "invoice_date": self.date,
-                    "dunning_excluded": True,
-                    "invoice_origin": self.run_id.name,
-                    "invoice_line_ids": [Command.create(v) for v in invoice_lines],
-                }
-            )
-            currency_lines.move_id.dunning_charge_move_id = invoices[-1]
-        invoices.action_post()
-        self.charge_move_ids = [Command.link(move.id) for move in invoices]
-
-    # ------------------------------------------------------------------
     # Rendering helpers (mail template, letter, statement)
     # ------------------------------------------------------------------
+
+    def _lang(self):
+        """The language of the documents: the recipient's, else the
+        customer's."""
+        return self.recipient_id.lang or self.partner_id.lang or self.env.lang
 
     def _currency_summaries(self):
         """Per currency: the lines and their totals, for the documents."""

@@ -21,7 +21,8 @@ class MailNotification(models.Model):
                 )
             )
             if actions:
-                actions.run_customer_id._email_failed(
-                    vals.get("failure_reason") or vals["notification_status"]
+                self.env["dunning.send"]._email_failed(
+                    actions.run_customer_id,
+                    vals.get("failure_reason") or vals["notification_status"],
                 )
         return res

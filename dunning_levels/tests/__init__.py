@@ -9,3 +9,4 @@ from . import test_dunning_first_use
 from . import test_migration
 from . import test_tour
 from . import test_settings
+from . import test_dunning_failures

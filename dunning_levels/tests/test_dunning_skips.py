@@ -118,17 +118,17 @@ class TestDunningSkips(DunningCommon):
             {"name": "Martin SA", "email": "martin@example.com"}
         )
         self._invoice(other, 100.0, "2026-02-03", "2026-03-05")
-        Customer = type(self.env["dunning.run.customer"])
-        send_email = Customer._send_email
+        Send = type(self.env["dunning.send"])
+        send_email = Send._hook_send_email
 
-        def failing(customer, rendered=None):
+        def failing(service, customer, rendered):
             if customer.partner_id == self.customer:
                 raise ValueError("SMTP refused")
-            return send_email(customer, rendered)
+            return send_email(service, customer, rendered)
 
         with (
-            patch.object(Customer, "_send_email", failing),
-            mute_logger("odoo.addons.dunning_levels.models.dunning_run_customer"),
+            patch.object(Send, "_hook_send_email", failing),
+            mute_logger("odoo.addons.dunning_levels.models.dunning_send"),
         ):
             run = self._run("2026-03-15")
         self.assertEqual(self._reminder(run, other).state, "sent")

@@ -7,6 +7,8 @@ from . import recurring_price_index
 from . import recurring_price_index_value
 from . import recurring_period
 from . import recurring_invoicing
+from . import recurring_price_revision
+from . import recurring_cron_failure
 from . import account_move
 from . import account_move_line
 from . import product_template

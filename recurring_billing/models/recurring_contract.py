@@ -8,7 +8,6 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..tools import recurrence as recurrence_tools
-from ..tools import revision as revision_tools
 
 PRORATION_METHODS = [
     ("actual_days", "Actual days"),
@@ -234,6 +233,34 @@ class RecurringContract(models.Model):
         help="When the next unbilled period falls due, from the period ledger.",
     )
     invoicing_error = fields.Text(readonly=True, copy=False)
+    # The open failure of a cron on this contract, reported once (one
+    # message, one activity) and closed when the cron next succeeds.
+    invoicing_error_source = fields.Selection(
+        [("invoicing", "Invoicing cron"), ("revision", "Price revision cron")],
+        string="Failing cron",
+        readonly=True,
+        copy=False,
+    )
+    invoicing_error_count = fields.Integer(
+        string="Failures in a row", readonly=True, copy=False
+    )
+    invoicing_error_since = fields.Datetime(
+        string="Failing since", readonly=True, copy=False
+    )
+    invoicing_error_message_id = fields.Many2one(
+        "mail.message",
+        string="Failure message",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+    )
+    invoicing_error_activity_id = fields.Many2one(
+        "mail.activity",
+        string="Failure activity",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+    )
     revision_method = fields.Selection(
         [
             ("none", "No revision"),
@@ -621,22 +648,22 @@ class RecurringContract(models.Model):
             method=self.proration_method,
         )
 
-    def _record_invoicing_error(self, error):
-        """Keep the error on the contract, tell the responsible, go on."""
+    # ------------------------------------------------------------------
+    # Cron failures, reported once (recurring.cron.failure)
+    # ------------------------------------------------------------------
+
+    def _record_invoicing_error(self, error, source="invoicing"):
+        """Keep the error on the contract and tell its responsible, once.
+
+        :param error: the exception (or text) of the failure
+        :param source: ``invoicing`` or ``revision``, the cron that failed
+        """
         self.ensure_one()
-        message = str(error) or error.__class__.__name__
-        self.invoicing_error = message
-        self.message_post(
-            body=self.env._("Invoicing failed: %(error)s", error=message),
-            message_type="comment",
-            subtype_xmlid="mail.mt_note",
-        )
-        self.activity_schedule(
-            "mail.mail_activity_data_warning",
-            summary=self.env._("Invoicing failed"),
-            note=message,
-            user_id=(self.user_id or self.env.user).id,
-        )
+        self.env["recurring.cron.failure"]._record(self, error, source)
+
+    def _resolve_invoicing_error(self, source="invoicing"):
+        """Close the contracts' open failure of ``source``, if any."""
+        self.env["recurring.cron.failure"]._resolve(self, source)
 
     # ------------------------------------------------------------------
     # Lifecycle
@@ -817,136 +844,16 @@ class RecurringContract(models.Model):
             )
 
     # ------------------------------------------------------------------
-    # Price revision
+    # Price revision (recurring.price.revision)
     # ------------------------------------------------------------------
-
-    def _next_anniversary(self, after):
-        """The first anniversary of the start date strictly after ``after``."""
-        self.ensure_one()
-        years = 1
-        while True:
-            anniversary = recurrence_tools.add_months(self.date_start, 12 * years)
-            if anniversary > after:
-                return anniversary
-            years += 1
 
     @api.model
     def _cron_revise_prices(self):
-        """Daily: revise the prices of contracts whose anniversary has come."""
-        today = fields.Date.context_today(self)
-        contracts = self.search(
-            [
-                ("state", "in", ("active", "paused")),
-                ("revision_method", "!=", "none"),
-            ]
-        )
-        for contract in contracts:
-            due = contract._next_anniversary(
-                contract.last_revision_date or contract.date_start
-            )
-            if due <= today:
-                try:
-                    with self.env.cr.savepoint():
-                        contract._revise_prices(due)
-                except UserError as error:
-                    contract._record_invoicing_error(error)
+        """Daily: the cron's entry point, kept on the contract for databases
+        whose (noupdate) cron calls it; the work is the service's."""
+        self.env["recurring.price.revision"]._cron_revise_prices()
 
     def _revise_prices(self, revision_date):
-        """Revise every line's price at ``revision_date``, effective from the
-        first period starting on or after it; logged in the chatter."""
+        """Revise the contract's prices at ``revision_date`` now."""
         self.ensure_one()
-        ratio, new_value = self._revision_ratio(revision_date)
-        recurrence = self._recurrence()
-        anchor = self._anchor(recurrence)
-        month_end = recurrence.sticks_to_month_end
-        n = recurrence_tools.period_index(
-            anchor, revision_date, recurrence.unit, recurrence.interval, month_end
-        )
-        effective = recurrence_tools.boundary(
-            anchor, n, recurrence.unit, recurrence.interval, month_end
-        )
-        if effective < revision_date:
-            effective = recurrence_tools.boundary(
-                anchor, n + 1, recurrence.unit, recurrence.interval, month_end
-            )
-        digits = self.env["decimal.precision"].precision_get("Product Price")
-        rows = []
-        for line in self.line_ids:
-            if line.date_end and line.date_end < effective:
-                continue
-            base = (
-                line.price_unit
-                if self.revision_fixed_base
-                else line._price_at(effective)
-            )
-            new_price = revision_tools.revised_price(base, ratio, digits)
-            line.price_ids.filtered(lambda p: p.date_from == effective).unlink()
-            self.env["recurring.contract.line.price"].create(
-                {
-                    "line_id": line.id,
-                    "date_from": effective,
-                    "price_unit": float(new_price),
-                    "note": self.env._("Revision of %(date)s", date=revision_date),
-                }
-            )
-            rows.append(
-                self.env._(
-                    "%(product)s: %(old)s → %(new)s",
-                    product=line.product_id.display_name,
-                    old=line._price_at(effective - timedelta(days=1)),
-                    new=float(new_price),
-                )
-            )
-        values = {"last_revision_date": revision_date}
-        if new_value is not None and not self.revision_fixed_base:
-            values["revision_base_value"] = new_value
-        self.write(values)
-        self.message_post(
-            body=self.env._(
-                "Prices revised on %(date)s by %(ratio)s, effective %(effective)s: "
-                "%(lines)s",
-                date=revision_date,
-                ratio=f"{ratio:.4f}",
-                effective=effective,
-                lines="; ".join(rows),
-            )
-        )
-        return effective
-
-    def _revision_ratio(self, revision_date):
-        """(ratio, new index value or None) for a revision at that date."""
-        self.ensure_one()
-        cap = self.revision_cap if self.revision_has_cap else None
-        floor = self.revision_floor if self.revision_has_floor else None
-        new_value = None
-        try:
-            if self.revision_method == "index":
-                published = self.revision_index_id._value_on(revision_date)
-                if not published:
-                    raise UserError(
-                        self.env._(
-                            "No value of index %(index)s is published on or before "
-                            "%(date)s: contract %(contract)s cannot be revised.",
-                            index=self.revision_index_id.display_name,
-                            date=revision_date,
-                            contract=self.display_name,
-                        )
-                    )
-                new_value = published.value
-            ratio = revision_tools.revision_ratio(
-                self.revision_method,
-                percentage=self.revision_percentage,
-                base_value=self.revision_base_value,
-                new_value=new_value,
-                cap=cap,
-                floor=floor,
-            )
-        except revision_tools.RevisionError as error:
-            raise UserError(
-                self.env._(
-                    "Contract %(contract)s cannot be revised: %(error)s",
-                    contract=self.display_name,
-                    error=str(error),
-                )
-            ) from error
-        return ratio, new_value
+        return self.env["recurring.price.revision"]._revise(self, revision_date)

@@ -325,7 +325,7 @@ class RecurringInvoicing(models.AbstractModel):
         self.env["recurring.period"].create(period_values)
         if post:
             moves.action_post()
-        contracts.invoicing_error = False
+        contracts._resolve_invoicing_error()
         return moves
 
     @api.model

@@ -4,6 +4,7 @@ from . import test_lifecycle
 from . import test_sale_order
 from . import test_multi_company
 from . import test_revision
+from . import test_cron_failures
 from . import test_tour
 from . import test_portal
 from . import test_settings

@@ -8,6 +8,8 @@ to the Product Price precision.
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from .recurrence import add_months, boundary, period_index
+
 
 class RevisionError(ValueError):
     """Revision settings that cannot give a price."""
@@ -52,3 +54,24 @@ def latest_value(values, on_date):
     """The latest (publication date, value) published on or before ``on_date``."""
     published = [(when, value) for when, value in values if when <= on_date]
     return max(published, default=None)
+
+
+def next_anniversary(date_start, after):
+    """The first anniversary of ``date_start`` strictly after ``after``
+    (a 29 February start has its anniversaries on 28 February)."""
+    years = max(1, after.year - date_start.year)
+    while True:
+        anniversary = add_months(date_start, 12 * years)
+        if anniversary > after:
+            return anniversary
+        years += 1
+
+
+def effective_date(anchor, revision_date, unit, interval=1, month_end=False):
+    """The start of the first period starting on or after ``revision_date``:
+    a revision applies to whole periods only."""
+    n = period_index(anchor, revision_date, unit, interval, month_end)
+    start = boundary(anchor, n, unit, interval, month_end)
+    if start < revision_date:
+        start = boundary(anchor, n + 1, unit, interval, month_end)
+    return start
