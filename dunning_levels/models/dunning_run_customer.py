@@ -10,7 +10,9 @@ from odoo import api, fields, models
 from odoo.fields import Command
 from odoo.tools import SQL, format_amount, formatLang
 
-from ..tools import engine, rates
+from odoo.addons.account_invoice_fr.tools import rates
+
+from ..tools import engine
 from ..tools.penalties import is_overdue
 
 _logger = logging.getLogger(__name__)
