@@ -3,7 +3,7 @@
 Usage: python bench/facturx.py [N]   (default: 200)
 
 Needs the Odoo 19 tree that bin/layer2.py uses, Ghostscript and wkhtmltopdf.
-A database with consolidated_invoice and account_edi_ubl_cii installed is
+A database with account_facturx_fr (and account_edi_ubl_cii) installed is
 built once from the layer-2 dependencies template; each run works in a fresh
 copy of it. An Odoo server is started on that copy to serve the report assets
 to wkhtmltopdf, and the measurement runs in an ``odoo-bin shell`` process
@@ -28,7 +28,7 @@ import common  # noqa: E402
 import layer2  # noqa: E402
 
 BASE = "facturo_bench_facturx"
-ADDONS = ["consolidated_invoice", "account_edi_ubl_cii"]
+ADDONS = ["account_facturx_fr", "account_edi_ubl_cii"]
 
 
 def wait_for_port(port, timeout=120):

@@ -34,11 +34,11 @@ import pikepdf
 
 from odoo.fields import Command
 
-from odoo.addons.base.models.ir_actions_report import _wkhtml
-from odoo.addons.consolidated_invoice.tools import (
+from odoo.addons.account_facturx_fr.tools import (
     facturx_pdf,
     facturx_validate,
 )
+from odoo.addons.base.models.ir_actions_report import _wkhtml
 
 N = int(os.environ.get("BENCH_N", "200"))
 #: Odoo renders 80 invoices per wkhtmltopdf call (account.pdf_generation_batch);

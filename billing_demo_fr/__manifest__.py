@@ -14,6 +14,7 @@
     "installable": True,
     "depends": [
         "l10n_fr_account",
+        "account_facturx_fr",
         "recurring_billing",
         "consolidated_invoice",
         "dunning_levels",

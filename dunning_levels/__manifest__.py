@@ -4,7 +4,7 @@
     "name": "Dunning Levels",
     "summary": "Payment reminders in levels under French law: penalties, "
     "40 € indemnity, formal notice, one message per customer",
-    "version": "19.0.1.1.0",
+    "version": "19.0.2.0.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/facturo/subscription-billing",
     "author": "Facturo",
@@ -13,19 +13,17 @@
     "development_status": "Beta",
     "application": False,
     "installable": True,
-    "depends": ["account", "mail"],
+    "depends": ["account_invoice_fr", "mail"],
     "data": [
         # security
         "security/dunning_levels_security.xml",
         "security/ir.model.access.csv",
         # data
-        "data/dunning_rate_data.xml",
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
         # reports
         "report/dunning_reports.xml",
         "report/report_dunning_letter.xml",
-        "report/report_invoice.xml",
         # wizards
         "wizards/dunning_dispute_wizard_views.xml",
         "wizards/dunning_promise_wizard_views.xml",
@@ -33,7 +31,6 @@
         # views
         "views/dunning_level_views.xml",
         "views/dunning_policy_views.xml",
-        "views/dunning_rate_views.xml",
         "views/dunning_run_views.xml",
         "views/dunning_run_customer_views.xml",
         "views/dunning_customer_views.xml",

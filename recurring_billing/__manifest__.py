@@ -4,7 +4,7 @@
     "name": "Recurring Billing",
     "summary": "Contracts and recurrence rules on sale orders, with a period ledger "
     "that makes double billing impossible",
-    "version": "19.0.1.0.0",
+    "version": "19.0.2.0.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/facturo/subscription-billing",
     "author": "Facturo",
@@ -13,7 +13,7 @@
     "development_status": "Beta",
     "application": False,
     "installable": True,
-    "depends": ["sale", "portal"],
+    "depends": ["sale", "portal", "account_invoice_fr"],
     "data": [
         # security
         "security/recurring_billing_security.xml",
@@ -31,7 +31,6 @@
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
         "views/recurring_contract_portal_templates.xml",
-        "report/report_invoice_templates.xml",
         "report/recurring_mrr_report_views.xml",
         "wizards/recurring_billing_settings_views.xml",
         "views/recurring_billing_menus.xml",

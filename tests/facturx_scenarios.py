@@ -9,7 +9,7 @@ SIREN/SIRET, FR VAT keys) but fictitious.
 from datetime import date
 from decimal import Decimal
 
-from consolidated_invoice_tools.facturx_model import (
+from account_facturx_fr_tools.facturx_model import (
     GOODS,
     SERVICES,
     SUBSCRIPTION,

@@ -13,7 +13,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 ADDONS = sorted(p.parent.name for p in ROOT.glob("*/__manifest__.py"))
-SUITE = {"recurring_billing", "consolidated_invoice", "dunning_levels", "ledger_export"}
+SUITE = {
+    "account_invoice_fr",
+    "account_facturx_fr",
+    "recurring_billing",
+    "consolidated_invoice",
+    "dunning_levels",
+    "ledger_export",
+}
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
 
 
@@ -40,26 +47,71 @@ def test_manifest(addon):
     assert (ROOT / addon / "static" / "description" / "icon.png").is_file()
 
 
-def test_dependencies_between_addons():
-    # account_edi_ubl_cii: Odoo's e-invoicing settings of partners (BT-49)
-    assert manifest("consolidated_invoice")["depends"] == [
-        "recurring_billing",
-        "dunning_levels",
-        "account_edi_ubl_cii",
-    ]
-    assert sorted(manifest("dunning_levels")["depends"]) == ["account", "mail"]
-    assert manifest("ledger_export")["depends"] == ["account"]
-    # the demo depends on the suite, nothing depends on the demo
-    assert manifest("billing_demo_fr")["depends"] == [
-        "l10n_fr_account",
-        "recurring_billing",
-        "consolidated_invoice",
-        "dunning_levels",
-        "ledger_export",
-    ]
-    assert "data" not in manifest("billing_demo_fr"), "demo data only"
+def our_depends(addon):
+    """The addons of this repository ``addon`` depends on."""
+    return set(manifest(addon)["depends"]) & set(ADDONS)
+
+
+def is_demo(addon):
+    return "_demo" in addon
+
+
+def depended_on(addon):
+    return {other for other in ADDONS if addon in our_depends(other)}
+
+
+def is_base(addon):
+    """A base addon holds data several addons read: it depends on Odoo only,
+    and other addons depend on it (conventions.md §1, addon graph)."""
+    return not is_demo(addon) and not our_depends(addon) and bool(depended_on(addon))
+
+
+#: Feature addons that extend another feature addon by design (conventions.md
+#: §1). An addon named after the one it extends (``recurring_billing_usage``)
+#: extends it too.
+EXTENDS = {"consolidated_invoice": {"recurring_billing"}}
+
+
+def extends(addon, other):
+    return other in EXTENDS.get(addon, set()) or addon.startswith(f"{other}_")
+
+
+def test_base_addons_depend_on_odoo_only():
+    bases = [addon for addon in ADDONS if is_base(addon)]
+    assert "account_invoice_fr" in bases
+    for addon in bases:
+        assert not our_depends(addon), addon
+
+
+@pytest.mark.parametrize("addon", [a for a in ADDONS if not is_demo(a)])
+def test_feature_addons_depend_on_bases_or_on_what_they_extend(addon):
+    for other in our_depends(addon):
+        assert not is_demo(other), f"{addon} depends on the demo addon {other}"
+        assert is_base(other) or extends(addon, other), (
+            f"{addon} depends on the feature addon {other}: move what it reads "
+            f"into a base addon"
+        )
+
+
+def test_the_dependency_graph_has_no_cycle():
+    seen, done = set(), set()
+
+    def visit(addon, path):
+        assert addon not in seen or addon in done, " -> ".join([*path, addon])
+        if addon in done:
+            return
+        seen.add(addon)
+        for other in our_depends(addon):
+            visit(other, [*path, addon])
+        done.add(addon)
+
     for addon in ADDONS:
-        assert "billing_demo_fr" not in manifest(addon).get("depends", [])
+        visit(addon, [])
+
+
+def test_ledger_export_stands_alone():
+    assert not our_depends("ledger_export")
+    assert not {a for a in depended_on("ledger_export") if not is_demo(a)}
 
 
 def test_access_rules_rule_spots_new_models():
@@ -113,8 +165,11 @@ def test_access_rules_name_existing_groups_and_models(addon):
     with access.open() as handle:
         rows = list(csv.DictReader(handle))
     assert rows
+    depends = manifest(addon)["depends"]
     for row in rows:
-        assert row["model_id:id"].startswith("model_")
+        module, _dot, model = row["model_id:id"].rpartition(".")
+        assert model.startswith("model_")
+        assert not module or module in depends, row["model_id:id"]
         assert row["group_id:id"], f"{row['id']} gives access to everybody"
 
 
@@ -154,14 +209,18 @@ def test_french_translation_is_complete(addon):
 @pytest.mark.parametrize(
     "path", sorted(ROOT.glob("*/tools/**/*.py")), ids=lambda p: str(p.relative_to(ROOT))
 )
-def test_tools_do_not_import_odoo(path):
+def test_tools_import_neither_odoo_nor_another_addon(path):
+    """``tools/`` is plain Python: the standard library, the declared Python
+    dependencies and its own modules (relative imports) only."""
+    forbidden = {"odoo", *ADDONS, *(f"{addon}_tools" for addon in ADDONS)}
     tree = ast.parse(path.read_text())
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
+            assert node.level <= 1, f"{path} imports from outside its tools/"
             names = [node.module or ""] if node.level == 0 else []
         else:
             continue
         for name in names:
-            assert name.split(".")[0] != "odoo", f"{path} imports {name}"
+            assert name.split(".")[0] not in forbidden, f"{path} imports {name}"

@@ -5,7 +5,10 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-SUITE = "recurring_billing,consolidated_invoice,dunning_levels,ledger_export"
+SUITE = (
+    "account_invoice_fr,account_facturx_fr,recurring_billing,consolidated_invoice,"
+    "dunning_levels,ledger_export"
+)
 
 
 def compose():

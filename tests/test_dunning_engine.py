@@ -3,10 +3,13 @@
 Rates: dunning_fr.md §8.2 (H2 2025 and H1 2026, default penalty rate 12.15 %).
 """
 
+import functools
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from account_invoice_fr_tools import rates
+from account_invoice_fr_tools.rates import HalfYearRate
 from dunning_levels_tools import engine
 from dunning_levels_tools.engine import (
     Action,
@@ -23,7 +26,6 @@ from dunning_levels_tools.exceptions import (
     InvalidSettingsError,
 )
 from dunning_levels_tools.money import CurrencyTable
-from dunning_levels_tools.rates import HalfYearRate
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -69,8 +71,17 @@ def credit(item_id, residual, kind="credit_note", currency="EUR", **kw):
     return OpenItem(item_id, kind, currency, None, D(residual), **kw)
 
 
-def run(state, on_date, levels=LADDER, **kw):
-    kw.setdefault("rate_table", RATES)
+def rate_of(table=RATES, policy="legal_default"):
+    """The applied rates as the company passes them (``_late_payment_rate_of``)."""
+    return functools.partial(
+        rates.applied_rate,
+        table=rates.as_table(table),
+        policy=rates.as_policy(policy),
+    )
+
+
+def run(state, on_date, levels=LADDER, policy="legal_default", **kw):
+    kw.setdefault("rate_of", rate_of(RATES, policy))
     return engine.evaluate(state, levels, on_date, **kw)
 
 
@@ -160,7 +171,7 @@ def test_lower_level_shows_no_indemnity():
 def test_contractual_rate_below_the_floor_is_raised_to_the_floor():
     # 5 % is below both floors (8.28 % in H2 2025, 7.86 % in H1 2026): the
     # customer is still reminded, with the floor of each half-year.
-    evaluation = run(REFERENCE, ON, rate_policy=D(5))
+    evaluation = run(REFERENCE, ON, policy=D(5))
     assert evaluation.actions and evaluation.skip_reason is None
     oldest = evaluation.groups[0].invoices[0].penalty
     assert [(s.days, s.rate, s.status) for s in oldest.segments] == [
@@ -182,7 +193,7 @@ def test_contractual_rate_below_the_floor_is_raised_to_the_floor():
 
 def test_contractual_rate_floored_only_in_the_half_year_it_is_too_low():
     # 8 % is lawful in H1 2026 (floor 7.86 %), not in H2 2025 (8.28 %).
-    evaluation = run(REFERENCE, ON, rate_policy=D(8))
+    evaluation = run(REFERENCE, ON, policy=D(8))
     segments = evaluation.groups[0].invoices[0].penalty.segments
     assert [(s.rate, s.status) for s in segments] == [
         (D("8.28"), "floor"),
@@ -192,7 +203,7 @@ def test_contractual_rate_floored_only_in_the_half_year_it_is_too_low():
 
 
 def test_contractual_rate_above_the_floor():
-    (group,) = run(REFERENCE, ON, rate_policy=D(9)).groups
+    (group,) = run(REFERENCE, ON, policy=D(9)).groups
     # 1200 × 9 % × 76/365 = 22.487…
     assert group.invoices[0].penalty_amount == D("22.49")
 
@@ -218,7 +229,7 @@ def test_missing_rate_leaves_that_half_year_out_and_still_reminds():
 
 def test_contractual_rate_without_a_row_applies_as_agreed():
     state = CustomerState(items=[invoice(1, date(2027, 1, 1), "365.00")])
-    evaluation = run(state, date(2027, 2, 10), rate_policy=D(10))  # 40 days
+    evaluation = run(state, date(2027, 2, 10), policy=D(10))  # 40 days
     penalty = evaluation.groups[0].invoices[0].penalty
     assert [(s.rate, s.status) for s in penalty.segments] == [(D(10), "unchecked")]
     assert penalty.total == D("4.00")
@@ -483,7 +494,6 @@ def test_invalid_items(build, message):
         ({"tolerance": -1}, "tolerance cannot be negative"),
         ({"min_interval_days": -1}, "zero or more"),
         ({"promise_grace_days": "3"}, "zero or more"),
-        ({"rate_policy": "fixed"}, "must be a number"),
     ],
 )
 def test_invalid_settings(kwargs, message):
@@ -568,7 +578,7 @@ evaluation_settings = st.fixed_dictionaries(
         "tolerance": st.sampled_from([D(0), D(0), D(5), D(500)]),
         "min_interval_days": st.integers(0, 20),
         "currencies": st.just(CURRENCIES),
-        "rate_table": st.just(RATES),
+        "rate_of": st.just(rate_of()),
     }
 )
 days = dates_between(date(2025, 10, 1), LAST_DAY)

@@ -1,24 +1,20 @@
-"""dunning_levels/tools: half-yearly rate table, penalties, indemnity.
+"""dunning_levels/tools: penalties and indemnity, with the rates of account_invoice_fr.
 
 Figures from dunning_fr.md §8.2: H2 2025 and H1 2026 both have an ECB main
 rate of 2.15 % (default penalty rate 12.15 %); legal rates for professional
 creditors 2.76 % (floor 8.28 %) and 2.62 % (floor 7.86 %).
 """
 
+import functools
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from dunning_levels_tools import money, penalties, rates
-from dunning_levels_tools.exceptions import (
-    CurrencyRateError,
-    DunningError,
-    InvalidSettingsError,
-    MissingRateError,
-    RateBelowFloorError,
-    RateTableError,
-)
-from dunning_levels_tools.rates import HalfYearRate, RatePolicy
+from account_invoice_fr_tools import rates
+from account_invoice_fr_tools.exceptions import MissingRateError
+from account_invoice_fr_tools.rates import HalfYearRate
+from dunning_levels_tools import money, penalties
+from dunning_levels_tools.exceptions import CurrencyRateError, InvalidSettingsError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -32,83 +28,33 @@ SPEC_TABLE = [
 H1_2025 = HalfYearRate(2025, 1, D("3.15"), D("3.71"), "arrêté of Dec 2024")
 
 
+def compute_penalty(base, due_date, on_date, table, policy="legal_default", digits=2):
+    """The penalty with the applied rates of ``table`` and ``policy``, as the
+    company passes them (``res.company._late_payment_rate_of``)."""
+    rate_of = functools.partial(
+        rates.applied_rate,
+        table=rates.as_table(table),
+        policy=rates.as_policy(policy),
+    )
+    return penalties.compute_penalty(base, due_date, on_date, rate_of, digits)
+
+
 # ----------------------------------------------------------------------
-# Rate table
+# Penalties
 # ----------------------------------------------------------------------
-
-
-def test_spec_rows_give_default_rate_and_floor():
-    h2_2025, h1_2026 = SPEC_TABLE
-    assert h2_2025.default_penalty_rate == D("12.15")
-    assert h1_2026.default_penalty_rate == D("12.15")
-    assert h2_2025.floor_rate == D("8.28")
-    assert h1_2026.floor_rate == D("7.86")
-    assert h2_2025.date_start == date(2025, 7, 1)
-    assert h2_2025.date_end == date(2025, 12, 31)
-    assert h1_2026.date_end == date(2026, 6, 30)
-    assert h1_2026.label == "H1 2026"
-
-
-def test_rows_accept_odoo_floats_and_start_dates():
-    row = HalfYearRate.from_start(date(2026, 1, 1), 2.15, 2.62)
-    assert row == HalfYearRate(2026, 1, D("2.15"), D("2.62"))
-    assert row.floor_rate == D("7.86")
-    with pytest.raises(RateTableError, match="1 January or 1 July"):
-        HalfYearRate.from_start(date(2026, 2, 1), 2.15, 2.62)
-
-
-@pytest.mark.parametrize(
-    "args, message",
-    [
-        ((2025, 3, D(2), D(2)), "half-year must be 1 or 2"),
-        ((2025, 1, D(-1), D(2)), "cannot be negative"),
-        ((2025, 1, "abc", D(2)), "must be a number"),
-    ],
-)
-def test_invalid_rows(args, message):
-    with pytest.raises(DunningError, match=message):
-        HalfYearRate(*args)
-
-
-def test_duplicate_half_year_rejected():
-    with pytest.raises(RateTableError, match="two rows for H2 2025"):
-        rates.RateTable([*SPEC_TABLE, SPEC_TABLE[0]])
-
-
-@pytest.mark.parametrize(
-    "day", [date(2025, 7, 1), date(2025, 12, 31), date(2026, 1, 1), date(2026, 6, 30)]
-)
-def test_legal_default_rate(day):
-    assert rates.rate_for(day, SPEC_TABLE, "legal_default") == D("12.15")
-    assert rates.rate_for(day, SPEC_TABLE, RatePolicy.legal_default()) == D("12.15")
-
-
-@pytest.mark.parametrize("day", [date(2025, 6, 30), date(2026, 7, 1)])
-def test_missing_half_year_is_a_clear_error(day):
-    label = "H1 2025" if day.year == 2025 else "H2 2026"
-    with pytest.raises(MissingRateError, match=f"No late-payment reference.*{label}"):
-        rates.rate_for(day, SPEC_TABLE)
-
-
-def test_contractual_rate_of_5_percent_rejected_against_both_floors():
-    with pytest.raises(RateBelowFloorError, match=r"5 % .* 8\.28 % for H2 2025"):
-        rates.rate_for(date(2025, 9, 1), SPEC_TABLE, D(5))
-    with pytest.raises(RateBelowFloorError, match=r"5 % .* 7\.86 % for H1 2026"):
-        rates.rate_for(date(2026, 3, 1), SPEC_TABLE, RatePolicy.contractual(5))
-    assert rates.floor_violations(5, SPEC_TABLE) == SPEC_TABLE
 
 
 def test_contractual_rate_is_checked_in_every_half_year_it_is_used_in():
     # 8 % is lawful in H1 2026 (floor 7.86 %) but not in H2 2025 (8.28 %)
     assert rates.rate_for(date(2026, 3, 1), SPEC_TABLE, D(8)) == D(8)
     assert rates.floor_violations(D(8), SPEC_TABLE) == [SPEC_TABLE[0]]
-    only_2026 = penalties.compute_penalty(
+    only_2026 = compute_penalty(
         D("1000.00"), date(2026, 1, 10), date(2026, 2, 9), SPEC_TABLE, D(8)
     )
     # 1000 × 8 % × 30 / 365 = 6.5753…
     assert only_2026.total == D("6.58")
     # over the boundary: the floor of H2 2025 for its 11 days, 8 % after
-    across = penalties.compute_penalty(
+    across = compute_penalty(
         D("1000.00"), date(2025, 12, 20), date(2026, 1, 10), SPEC_TABLE, D(8)
     )
     assert [(s.days, s.rate, s.status) for s in across.segments] == [
@@ -123,41 +69,21 @@ def test_contractual_rate_is_checked_in_every_half_year_it_is_used_in():
     assert rates.floor_violations(D("8.28"), SPEC_TABLE) == []
 
 
-@pytest.mark.parametrize(
-    "policy, message",
-    [
-        (lambda: RatePolicy("weird"), "Unknown penalty rate policy"),
-        (lambda: RatePolicy("contractual"), "needs a rate"),
-        (lambda: RatePolicy("legal_default", D(9)), "takes no contractual rate"),
-        (lambda: RatePolicy.contractual(0), "must be positive"),
-        (lambda: rates.as_policy("twelve"), "must be a number"),
-    ],
-)
-def test_invalid_policies(policy, message):
-    with pytest.raises(InvalidSettingsError, match=message):
-        policy()
-
-
-# ----------------------------------------------------------------------
-# Penalties
-# ----------------------------------------------------------------------
-
-
 def test_days_late_counted_from_the_day_after_the_due_date():
     due = date(2026, 1, 31)
     assert penalties.days_late(due, date(2026, 1, 30)) == -1
     assert penalties.days_late(due, due) == 0
     assert penalties.days_late(due, date(2026, 2, 1)) == 1
-    on_due_date = penalties.compute_penalty(D(1000), due, due, SPEC_TABLE)
+    on_due_date = compute_penalty(D(1000), due, due, SPEC_TABLE)
     assert on_due_date.total == 0 and on_due_date.segments == ()
-    one_day = penalties.compute_penalty(D("1000.00"), due, date(2026, 2, 1), SPEC_TABLE)
+    one_day = compute_penalty(D("1000.00"), due, date(2026, 2, 1), SPEC_TABLE)
     # 1000 × 12.15 % / 365 = 0.3328…
     assert (one_day.days, one_day.total) == (1, D("0.33"))
 
 
 def test_penalty_split_at_1_january_2026():
     """1 200.00 due 2025-12-01, on 2026-02-15: 30 days in H2 2025, 46 in H1 2026."""
-    penalty = penalties.compute_penalty(
+    penalty = compute_penalty(
         D("1200.00"), date(2025, 12, 1), date(2026, 2, 15), SPEC_TABLE
     )
     assert penalty.days == 76
@@ -181,9 +107,7 @@ def test_penalty_split_at_1_january_2026():
 def test_penalty_split_at_1_july_2025_with_each_half_rate():
     """1 000.00 due 2025-06-20: 10 days at 13.15 % then 10 days at 12.15 %."""
     table = [H1_2025, *SPEC_TABLE]
-    penalty = penalties.compute_penalty(
-        D("1000.00"), date(2025, 6, 20), date(2025, 7, 10), table
-    )
+    penalty = compute_penalty(D("1000.00"), date(2025, 6, 20), date(2025, 7, 10), table)
     first, second = penalty.segments
     assert (first.year, first.half, first.days, first.rate) == (2025, 1, 10, D("13.15"))
     assert (second.year, second.half, second.days, second.rate) == (
@@ -199,9 +123,7 @@ def test_penalty_split_at_1_july_2025_with_each_half_rate():
 
 def test_penalty_across_both_boundaries():
     table = [H1_2025, *SPEC_TABLE]
-    penalty = penalties.compute_penalty(
-        D("1000.00"), date(2025, 6, 20), date(2026, 1, 10), table
-    )
+    penalty = compute_penalty(D("1000.00"), date(2025, 6, 20), date(2026, 1, 10), table)
     assert [s.days for s in penalty.segments] == [10, 184, 10]
     # 1000 × (13.15 × 10 + 12.15 × 194) / 36 500 = 68.1808…
     assert penalty.total == D("68.18")
@@ -209,9 +131,7 @@ def test_penalty_across_both_boundaries():
 
 
 def test_penalty_of_a_half_year_without_figures_waits():
-    penalty = penalties.compute_penalty(
-        D(1000), date(2025, 6, 20), date(2025, 7, 10), SPEC_TABLE
-    )
+    penalty = compute_penalty(D(1000), date(2025, 6, 20), date(2025, 7, 10), SPEC_TABLE)
     missing, known = penalty.segments
     assert (missing.year, missing.half, missing.rate, missing.amount) == (
         2025,
@@ -227,7 +147,7 @@ def test_penalty_of_a_half_year_without_figures_waits():
 
 
 def test_penalty_rounds_to_the_currency_decimals():
-    penalty = penalties.compute_penalty(
+    penalty = compute_penalty(
         D(100000), date(2026, 1, 10), date(2026, 2, 9), SPEC_TABLE, digits=0
     )
     # 100 000 × 12.15 % × 30 / 365 = 998.63…
@@ -243,7 +163,7 @@ def test_penalty_rounds_to_the_currency_decimals():
 def test_penalty_is_the_prorated_annual_rate(cents, due, late):
     base = D(cents) / 100
     on_date = min(due + timedelta(days=late), date(2026, 6, 30))
-    penalty = penalties.compute_penalty(base, due, on_date, SPEC_TABLE)
+    penalty = compute_penalty(base, due, on_date, SPEC_TABLE)
     days = max((on_date - due).days, 0)
     expected = (base * D("12.15") * days / 36500).quantize(
         D("0.01"), rounding=ROUND_HALF_UP
@@ -272,7 +192,7 @@ def test_contractual_penalty_never_below_the_floor_of_each_half_year(
     half-year); a half-year without figures keeps the agreed rate."""
     base = D(cents) / 100
     on_date = due + timedelta(days=late)
-    penalty = penalties.compute_penalty(base, due, on_date, FLOOR_TABLE, agreed)
+    penalty = compute_penalty(base, due, on_date, FLOOR_TABLE, agreed)
     floors = {row.key: row.floor_rate for row in FLOOR_TABLE}
     exact = D(0)
     day = due + timedelta(days=1)

@@ -1,4 +1,4 @@
-"""consolidated_invoice/tools: the Factur-X archive chain (facturx_archive_chain).
+"""account_facturx_fr/tools: the Factur-X archive chain (facturx_archive_chain).
 
 A chain of entries built the way the archive model builds them; every kind
 of tampering (a file byte, a metadata value, a removed or reordered entry,
@@ -14,8 +14,8 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from consolidated_invoice_tools import facturx_archive_chain as chain
-from consolidated_invoice_tools.facturx_archive_chain import StoredEntry
+from account_facturx_fr_tools import facturx_archive_chain as chain
+from account_facturx_fr_tools.facturx_archive_chain import StoredEntry
 
 
 def _metadata(sequence):

@@ -1,4 +1,4 @@
-"""consolidated_invoice/tools: Factur-X amounts, checks and CII D22B builder.
+"""account_facturx_fr/tools: Factur-X amounts, checks and CII D22B builder.
 
 No schematron here (see test_facturx_validation.py): the amounts are checked
 against hand computations and against the EN 16931 calculation rules
@@ -12,8 +12,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import facturx_scenarios as sc
 import pytest
-from consolidated_invoice_tools import facturx_amounts, facturx_builder
-from consolidated_invoice_tools.facturx_model import (
+from account_facturx_fr_tools import facturx_amounts, facturx_builder
+from account_facturx_fr_tools.facturx_model import (
     GOODS,
     SERVICES,
     SUBSCRIPTION,

@@ -1,7 +1,7 @@
-"""consolidated_invoice/tools: French identifiers as Odoo stores them."""
+"""account_facturx_fr/tools: French identifiers as Odoo stores them."""
 
 import pytest
-from consolidated_invoice_tools import facturx_identifiers as ids
+from account_facturx_fr_tools import facturx_identifiers as ids
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""consolidated_invoice/tools: the Factur-X PDF/A-3 container (facturx_pdf).
+"""account_facturx_fr/tools: the Factur-X PDF/A-3 container (facturx_pdf).
 
 A small PDF is made by Ghostscript from PostScript (and one by hand with
 pikepdf, for the tests that need no Ghostscript), then run through
@@ -16,8 +16,8 @@ import subprocess
 import facturx_scenarios as sc
 import pikepdf
 import pytest
-from consolidated_invoice_tools import facturx_builder, facturx_pdf
-from consolidated_invoice_tools.facturx_pdf import FacturXPdfError
+from account_facturx_fr_tools import facturx_builder, facturx_pdf
+from account_facturx_fr_tools.facturx_pdf import FacturXPdfError
 
 needs_gs = pytest.mark.skipif(
     not facturx_pdf.gs_available(),

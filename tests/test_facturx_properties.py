@@ -1,4 +1,4 @@
-"""consolidated_invoice/tools: every invoice Odoo can post is a valid Factur-X.
+"""account_facturx_fr/tools: every invoice Odoo can post is a valid Factur-X.
 
 Random but legal French invoices, described the way the Odoo layer describes
 an ``account.move`` (``Line.net_amount`` = Odoo's line subtotal,
@@ -23,12 +23,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import facturx_scenarios as sc
 import pytest
-from consolidated_invoice_tools import (
+from account_facturx_fr_tools import (
     facturx_amounts,
     facturx_builder,
     facturx_validate,
 )
-from consolidated_invoice_tools.facturx_model import (
+from account_facturx_fr_tools.facturx_model import (
     CREDIT_NOTE,
     GOODS,
     INVOICE,

@@ -1,4 +1,4 @@
-"""consolidated_invoice/tools: the offline Factur-X validation pipeline.
+"""account_facturx_fr/tools: the offline Factur-X validation pipeline.
 
 Every XML of this module goes through ``facturx_validate.validate_many`` in
 two batches (EN 16931 and EXTENDED), built once by a module-scoped fixture:
@@ -21,8 +21,8 @@ from pathlib import Path
 import facturx
 import facturx_scenarios as sc
 import pytest
-from consolidated_invoice_tools import facturx_builder, facturx_validate
-from consolidated_invoice_tools.facturx_validate import (
+from account_facturx_fr_tools import facturx_builder, facturx_validate
+from account_facturx_fr_tools.facturx_validate import (
     PINNED_SHA256,
     Finding,
     StylesheetPinError,

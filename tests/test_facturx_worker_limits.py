@@ -1,4 +1,4 @@
-"""consolidated_invoice/tools: the schematron worker under Odoo's memory limit.
+"""account_facturx_fr/tools: the schematron worker under Odoo's memory limit.
 
 Odoo sets a soft RLIMIT_AS (``limit_memory_hard``, 2.5 GiB by default) in its
 server process; children inherit it, and saxonche's GraalVM isolate cannot
@@ -14,7 +14,7 @@ import sys
 
 import facturx_scenarios as sc
 import pytest
-from consolidated_invoice_tools import facturx_builder, facturx_validate
+from account_facturx_fr_tools import facturx_builder, facturx_validate
 
 ODOO_DEFAULT_LIMIT = 2_684_354_560  # limit_memory_hard
 

@@ -6,7 +6,7 @@ from odoo.modules.module import get_manifest
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import convert_file
 
-from odoo.addons.consolidated_invoice.tools import (
+from odoo.addons.account_facturx_fr.tools import (
     facturx_identifiers,
     facturx_validate,
 )

@@ -1,5 +1,4 @@
 from . import consolidation_policy
-from . import account_move
 from . import account_payment_term
 from . import res_company
 from . import res_partner
@@ -9,8 +8,3 @@ from . import bill_run
 from . import bill_run_customer
 from . import bill_run_preview_line
 from . import res_config_settings
-from . import account_tax
-from . import account_move_facturx
-from . import account_move_send
-from . import facturx_archive
-from . import ir_actions_report

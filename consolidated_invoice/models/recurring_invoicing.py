@@ -18,7 +18,7 @@ CONSOLIDATION_KEYS = [
     "invoice_payment_term_id",
     "journal_id",
     "buyer_reference",
-    "purchase_order_ref",
+    "purchase_order_reference",
 ]
 
 
@@ -42,7 +42,7 @@ class RecurringInvoicing(models.AbstractModel):
         if not header.get("invoice_payment_term_id") and policy.payment_term_id:
             header["invoice_payment_term_id"] = policy.payment_term_id.id
         header["buyer_reference"] = contract.buyer_reference or ""
-        header["purchase_order_ref"] = contract.purchase_order_ref or ""
+        header["purchase_order_reference"] = contract.purchase_order_ref or ""
         return header
 
     @api.model
@@ -300,7 +300,7 @@ class RecurringInvoicing(models.AbstractModel):
             .id,
         )
         header["buyer_reference"] = ""
-        header["purchase_order_ref"] = order.client_order_ref or ""
+        header["purchase_order_reference"] = order.client_order_ref or ""
         return header
 
     @api.model

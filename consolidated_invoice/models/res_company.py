@@ -12,18 +12,6 @@ class ResCompany(models.Model):
         help="Bill runs consolidate the invoices of customers that have no "
         "policy of their own with this one. Empty: one invoice per contract.",
     )
-    facturx_enabled = fields.Boolean(
-        string="Factur-X",
-        help="Customer invoices and credit notes are issued as Factur-X EN 16931 "
-        "PDF/A-3 (French 2026 e-invoicing rules), checked before posting, "
-        "validated offline and archived with a hash chain.",
-    )
-    facturx_vat_on_debits = fields.Boolean(
-        string="VAT on debits",
-        help="The company opted for paying VAT on debits (CGI art. 269-2-c): "
-        "Factur-X invoices state it (BT-8).",
-    )
-
     @api.model_create_multi
     def create(self, vals_list):
         companies = super().create(vals_list)

@@ -9,9 +9,3 @@ class ResConfigSettings(models.TransientModel):
     consolidation_policy_id = fields.Many2one(
         related="company_id.consolidation_policy_id", readonly=False
     )
-    facturx_enabled = fields.Boolean(
-        related="company_id.facturx_enabled", readonly=False
-    )
-    facturx_vat_on_debits = fields.Boolean(
-        related="company_id.facturx_vat_on_debits", readonly=False
-    )

@@ -5,10 +5,3 @@ from . import test_bill_run_progress
 from . import test_tour
 from . import test_bill_run_concurrency
 from . import test_invoice_presentation
-from . import test_facturx_invoice
-from . import test_facturx_archive
-from . import test_facturx_mapping
-from . import test_facturx_portal
-from . import test_facturx_amounts
-from . import test_facturx_rate_table
-from . import test_facturx_tour

@@ -1,2 +1,1 @@
-from . import facturx_archive_export
 from . import recurring_billing_settings

@@ -6,7 +6,10 @@ from datetime import timedelta
 from odoo import api, models
 from odoo.tools import SQL, format_amount, format_date, formatLang
 
-from ..tools import engine, rates
+from odoo.addons.account_invoice_fr.tools import rates
+from odoo.addons.account_invoice_fr.tools.exceptions import InvoiceFrError
+
+from ..tools import engine
 from ..tools.exceptions import DunningError
 from ..tools.money import CurrencyTable
 
@@ -228,8 +231,7 @@ class DunningEvaluation(models.AbstractModel):
         currencies = self._currency_table(
             company, on_date, moves.currency_id | self.env.ref("base.EUR")
         )
-        table = self.env["dunning.rate"].sudo()._rate_table()
-        rate_policy = company._dunning_rate_policy()
+        rate_of = company._late_payment_rate_of()
         levels_cache = {}
         results = {}
         for partner in partners:
@@ -263,14 +265,13 @@ class DunningEvaluation(models.AbstractModel):
                     state,
                     levels_cache[policy.id],
                     on_date,
-                    table,
-                    rate_policy,
+                    rate_of,
                     policy.tolerance,
                     policy.min_interval_days,
                     currencies=currencies,
                     promise_grace_days=policy.promise_grace_days,
                 )
-            except DunningError as error:
+            except (DunningError, InvoiceFrError) as error:
                 result["error"] = self.env._(
                     "The customer's items cannot be evaluated: %(error)s",
                     error=str(error),

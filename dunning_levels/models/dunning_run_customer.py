@@ -6,7 +6,9 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.tools import format_amount, formatLang
 
-from ..tools import engine, rates
+from odoo.addons.account_invoice_fr.tools import rates
+
+from ..tools import engine
 from ..tools.penalties import is_overdue
 
 SKIP_REASONS = [

@@ -165,9 +165,10 @@ class DunningCommon(AccountTestInvoicingCommon):
         """French installed with this addon's translations; ``partners`` and
         the current user read French."""
         self.env["res.lang"]._activate_lang("fr_FR")
+        modules = ["account_invoice_fr", "dunning_levels"]
         self.env["ir.module.module"].sudo().search(
-            [("name", "=", "dunning_levels")]
-        )._load_module_terms(["dunning_levels"], ["fr_FR"], overwrite=True)
+            [("name", "in", modules)]
+        )._load_module_terms(modules, ["fr_FR"], overwrite=True)
         for partner in partners:
             partner.lang = "fr_FR"
 

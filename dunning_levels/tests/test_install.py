@@ -11,7 +11,7 @@ from odoo.tools import mute_logger
 
 @tagged("post_install", "-at_install")
 class TestDunningLevelsInstall(TransactionCase):
-    """What the addon installs: models, groups, menus, access, rates."""
+    """What the addon installs: models, groups, menus, access."""
 
     @classmethod
     def setUpClass(cls):
@@ -49,22 +49,6 @@ class TestDunningLevelsInstall(TransactionCase):
             policy_menu.id, Menu.with_user(self.controller)._visible_menu_ids()
         )
 
-    def test_seeded_rates(self):
-        rate = self.env.ref("dunning_levels.dunning_rate_2025_h2")
-        self.assertAlmostEqual(rate.penalty_rate, 12.15)
-        self.assertAlmostEqual(rate.floor_rate, 8.28)
-        self.assertEqual(str(rate.date_end), "2025-12-31")
-        rate = self.env.ref("dunning_levels.dunning_rate_2026_h1")
-        self.assertAlmostEqual(rate.penalty_rate, 12.15)
-        self.assertAlmostEqual(rate.floor_rate, 7.86)
-        self.assertEqual(str(rate.date_end), "2026-06-30")
-
-    def test_rate_starts_a_half_year(self):
-        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
-            self.env["dunning.rate"].create(
-                {"date_start": "2026-03-01", "ecb_rate": 2.0, "legal_rate": 3.0}
-            )
-
     def test_access_rights(self):
         policy = self._policy([{"sequence": 1, "name": "Reminder", "delay_days": 10}])
         self.assertEqual(policy.with_user(self.controller).level_count, 1)
@@ -73,7 +57,7 @@ class TestDunningLevelsInstall(TransactionCase):
                 {"name": "Forbidden"}
             )
         with self.assertRaises(AccessError):
-            self.env.ref("dunning_levels.dunning_rate_2026_h1").with_user(
+            self.env.ref("account_invoice_fr.dunning_rate_2026_h1").with_user(
                 self.controller
             ).write({"ecb_rate": 1.0})
 

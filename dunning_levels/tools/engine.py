@@ -46,17 +46,12 @@ from .exceptions import InvalidItemError, InvalidLevelError, InvalidSettingsErro
 from .money import CurrencyTable, to_decimal
 from .penalties import (
     LEGAL_INDEMNITY_EUR,
-    compute_penalty,
-    days_late,
-    indemnity_amount,
-)
-from .rates import (
-    LEGAL_DEFAULT,
     RATE_FLOOR,
     RATE_MISSING,
     RATE_UNCHECKED,
-    as_policy,
-    as_table,
+    compute_penalty,
+    days_late,
+    indemnity_amount,
 )
 
 INVOICE = "invoice"
@@ -717,7 +712,7 @@ def _cap_level(levels, natural, open_sent, notes):
     return level
 
 
-def _claim(group, level, settings, table, policy):
+def _claim(group, level, settings, rate_of):
     """Penalties and indemnities of the overdue invoices of a chased group."""
     digits = settings.currencies.decimals(group.currency)
     indemnity = (
@@ -733,8 +728,7 @@ def _claim(group, level, settings, table, policy):
                     line.amount_due,
                     line.due_date,
                     settings.on_date,
-                    table,
-                    policy,
+                    rate_of,
                     digits,
                 )
                 if level.claim_penalties
@@ -894,8 +888,7 @@ def evaluate(
     state,
     levels,
     on_date,
-    rate_table=(),
-    rate_policy=LEGAL_DEFAULT,
+    rate_of=None,
     tolerance=ZERO,
     min_interval_days=0,
     *,
@@ -905,10 +898,9 @@ def evaluate(
 ):
     """Evaluate one customer on ``on_date``; see the module docstring.
 
-    ``levels``: the policy's :class:`Level` list. ``rate_table``: the
-    half-yearly :class:`~.rates.HalfYearRate` rows (needed only when the
-    level reached claims penalties). ``rate_policy``: ``"legal_default"``, a
-    contractual rate or a :class:`~.rates.RatePolicy`. ``tolerance``: in the
+    ``levels``: the policy's :class:`Level` list. ``rate_of``: the applied
+    penalty rate of the half-year of a day (see :mod:`.penalties`; needed
+    only when the level reached claims penalties). ``tolerance``: in the
     company currency of ``currencies`` (a :class:`~.money.CurrencyTable`, EUR
     only by default). ``promise_grace_days``: days added to a promise to pay.
     ``quiet_periods``: (first day, last day) pairs without reminders.
@@ -917,7 +909,10 @@ def evaluate(
     tolerance = _check_settings(
         on_date, tolerance, min_interval_days, promise_grace_days
     )
-    table, policy = as_table(rate_table), as_policy(rate_policy)
+    if rate_of is None and any(level.claim_penalties for level in levels):
+        raise InvalidSettingsError(
+            "Levels claiming penalties need the applied rates (rate_of)."
+        )
     settings = _Settings(
         levels=levels,
         on_date=on_date,
@@ -940,7 +935,7 @@ def evaluate(
     level = _cap_level(levels, natural, open_sent, notes)
     if level is not None:
         groups = [
-            _claim(group, level, settings, table, policy) if group.chased else group
+            _claim(group, level, settings, rate_of) if group.chased else group
             for group in groups
         ]
         notes.extend(_rate_notes(groups))

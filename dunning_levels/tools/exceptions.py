@@ -10,18 +10,6 @@ class DunningError(ValueError):
     """Base class of the dunning engine's errors."""
 
 
-class RateTableError(DunningError):
-    """An invalid or duplicated row of the half-yearly rate table."""
-
-
-class MissingRateError(RateTableError):
-    """The rate table has no row for a half-year that is needed."""
-
-
-class RateBelowFloorError(DunningError):
-    """A contractual penalty rate below 3 × the legal interest rate."""
-
-
 class CurrencyRateError(DunningError):
     """No usable conversion rate for a currency."""
 
@@ -35,4 +23,4 @@ class InvalidItemError(DunningError):
 
 
 class InvalidSettingsError(DunningError):
-    """Invalid evaluation settings (tolerance, interval, rate policy...)."""
+    """Invalid evaluation settings (tolerance, interval, missing rates...)."""

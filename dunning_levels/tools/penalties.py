@@ -6,7 +6,11 @@ the late period touches, the penalty is
 
     unpaid amount × annual rate × days late in that half-year / 365
 
-with that half-year's rate (365 also in leap years). A half-year whose rate
+with that half-year's rate (365 also in leap years). The rates are data passed
+in: ``rate_of(day)`` gives the applied rate of the half-year of ``day`` (its
+``year``, ``half``, ``date_end``, ``rate``, ``status`` and
+``contractual_rate``; account_invoice_fr's ``rates.applied_rate`` with the
+company's table and policy). A half-year whose rate
 is not known yet (no row in the table under the legal default) adds nothing
 for now: its segment says so and the penalty is computed once the figures
 are entered. A contractual rate below the floor of a half-year is raised to
@@ -26,17 +30,13 @@ from decimal import Decimal
 
 from .exceptions import InvalidItemError
 from .money import EUR, CurrencyTable, round_half_up, to_decimal
-from .rates import (
-    LEGAL_DEFAULT,
-    RATE_FLOOR,
-    RATE_MISSING,
-    RATE_UNCHECKED,
-    applied_rate,
-    as_policy,
-    as_table,
-    half_year_bounds,
-    half_year_of,
-)
+
+#: Statuses of the applied rate of a half-year, as the caller's ``rate_of``
+#: gives them (account_invoice_fr ``tools/rates.py``, ``AppliedRate``).
+RATE_OK = "ok"
+RATE_MISSING = "missing"
+RATE_FLOOR = "floor"
+RATE_UNCHECKED = "unchecked"
 
 DAYS_IN_YEAR = 365
 LEGAL_INDEMNITY_EUR = Decimal("40.00")
@@ -60,7 +60,7 @@ class PenaltySegment:
     """The part of a late period that falls in one half-year.
 
     ``rate`` is None (and ``amount`` zero) while the half-year's figures are
-    missing; ``status`` is the :class:`~.rates.AppliedRate` status.
+    missing; ``status`` is the status of the applied rate (``RATE_*``).
     ``contractual_rate``: the rate agreed, when the floor replaced it.
     """
 
@@ -103,48 +103,45 @@ class Penalty:
         return self._with_status(RATE_UNCHECKED)
 
 
-def late_periods(due_date, on_date):
+def late_periods(due_date, on_date, rate_of):
     """The late days (day after due date to ``on_date``) cut by half-year.
 
-    A list of (year, half, first day, last day), empty when not late.
+    A list of (applied rate, first day, last day), empty when not late;
+    ``rate_of``: see the module docstring.
     """
     periods = []
     start = due_date + timedelta(days=1)
     while start <= on_date:
-        year, half = half_year_of(start)
-        end = min(half_year_bounds(year, half)[1], on_date)
-        periods.append((year, half, start, end))
+        applied = rate_of(start)
+        end = min(applied.date_end, on_date)
+        periods.append((applied, start, end))
         start = end + timedelta(days=1)
     return periods
 
 
-def compute_penalty(base, due_date, on_date, table, policy=LEGAL_DEFAULT, digits=2):
+def compute_penalty(base, due_date, on_date, rate_of, digits=2):
     """Penalty on ``base`` (the unpaid amount, VAT included) on ``on_date``.
 
-    ``table``: :class:`~.rates.HalfYearRate` rows or a
-    :class:`~.rates.RateTable`; ``policy``: ``"legal_default"``, a
-    contractual rate or a :class:`~.rates.RatePolicy`. Never fails on the
-    rate table: see :func:`~.rates.applied_rate` for each half-year's rate.
+    ``rate_of(day)``: the applied rate of the half-year of ``day`` (module
+    docstring). Never fails on a missing rate: that half-year adds nothing.
     """
     base = to_decimal(base, "penalty base")
     if base < 0:
         raise InvalidItemError(f"The penalty base cannot be negative ({base}).")
-    table, policy = as_table(table), as_policy(policy)
-    periods = late_periods(due_date, on_date)
+    periods = late_periods(due_date, on_date, rate_of)
     divisor = 100 * DAYS_IN_YEAR
     cumulated = Decimal(0)
     shown = Decimal(0)
     segments = []
-    for year, half, start, end in periods:
+    for applied, start, end in periods:
         days = (end - start).days + 1
-        applied = applied_rate(start, table, policy)
         if applied.rate is not None:
             cumulated += base * applied.rate * days  # exact: one division at the end
         rounded = round_half_up(cumulated / divisor, digits)
         segments.append(
             PenaltySegment(
-                year,
-                half,
+                applied.year,
+                applied.half,
                 start,
                 end,
                 days,

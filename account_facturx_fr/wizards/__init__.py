@@ -1,0 +1,1 @@
+from . import facturx_archive_export
