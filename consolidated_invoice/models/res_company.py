@@ -12,6 +12,7 @@ class ResCompany(models.Model):
         help="Bill runs consolidate the invoices of customers that have no "
         "policy of their own with this one. Empty: one invoice per contract.",
     )
+
     @api.model_create_multi
     def create(self, vals_list):
         companies = super().create(vals_list)
