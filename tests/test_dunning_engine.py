@@ -4,6 +4,7 @@ Rates: dunning_fr.md §8.2 (H2 2025 and H1 2026, default penalty rate 12.15 %).
 """
 
 import functools
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -499,6 +500,14 @@ def test_invalid_items(build, message):
 def test_invalid_settings(kwargs, message):
     with pytest.raises(InvalidSettingsError, match=message):
         run(REFERENCE, ON, **kwargs)
+
+
+def test_levels_claiming_penalties_need_the_applied_rates():
+    with pytest.raises(InvalidSettingsError, match="need the applied rates"):
+        engine.evaluate(REFERENCE, LADDER, ON)
+    # a ladder without penalties needs none
+    plain = tuple(replace(level, claim_penalties=False) for level in LADDER)
+    assert engine.evaluate(REFERENCE, plain, ON).level is not None
 
 
 # ----------------------------------------------------------------------

@@ -241,3 +241,28 @@ def test_currency_table_checks():
         money.CurrencyTable(digits={"USD": -1})
     # zero needs no rate
     assert money.CurrencyTable().convert(0, "EUR", "XYZ") == D("0.00")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    due=st.dates(date(2020, 1, 1), date(2030, 12, 31)),
+    late=st.integers(-5, 800),
+    policy=st.sampled_from(["legal_default", D(9), D(12)]),
+)
+def test_late_periods_cut_the_late_days_at_each_half_year(due, late, policy):
+    """Whatever the dates and the table's gaps, the segments follow each other
+    day after day, each inside the half-year of the applied rate passed in."""
+    on_date = due + timedelta(days=late)
+    rate_of = functools.partial(
+        rates.applied_rate,
+        table=rates.as_table([H1_2025, *SPEC_TABLE]),
+        policy=rates.as_policy(policy),
+    )
+    periods = penalties.late_periods(due, on_date, rate_of)
+    assert sum((end - start).days + 1 for _a, start, end in periods) == max(late, 0)
+    expected_start = due + timedelta(days=1)
+    for applied, start, end in periods:
+        assert start == expected_start
+        assert applied.date_start <= start <= end <= applied.date_end
+        assert (applied.year, applied.half) == rates.half_year_of(start)
+        expected_start = end + timedelta(days=1)
