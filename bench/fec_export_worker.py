@@ -133,7 +133,7 @@ def setup(env, n):
             overrides[name] = f"t.{name} * (1 + g %% 97)"
     select = ", ".join(overrides.get(c, f"t.{c}") for c in move_columns)
     cr.execute(
-        f"INSERT INTO account_move ({', '.join(move_columns)}) "  # noqa: S608
+        f"INSERT INTO account_move ({', '.join(move_columns)}) "
         f"SELECT {select} FROM account_move t, generate_series(1, %(entries)s) g "
         "WHERE t.id = %(template)s ORDER BY g",
         {"entries": entries, "template": template.id},
@@ -163,7 +163,7 @@ def setup(env, n):
         line_overrides[name] = scaled.format(name)
     select = ", ".join(line_overrides.get(c, f"t.{c}") for c in line_columns)
     cr.execute(
-        f"INSERT INTO account_move_line ({', '.join(line_columns)}) "  # noqa: S608
+        f"INSERT INTO account_move_line ({', '.join(line_columns)}) "
         f"SELECT {select} FROM account_move m "
         "JOIN account_move_line t ON t.move_id = %(template)s "
         "WHERE m.name LIKE 'BENCH/2025/%%' ORDER BY m.id, t.id",
@@ -232,7 +232,7 @@ def run_ours(env):
 
 def run_ours_file(env):
     """The file alone, as ``ledger.export.fec._write`` writes it, no checks."""
-    from odoo.addons.ledger_export.tools import fec, text  # noqa: PLC0415
+    from odoo.addons.ledger_export.tools import fec, text
 
     env = bench_env(env)
     export = env["ledger.export"].create(

@@ -43,7 +43,7 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import layer2  # noqa: E402
+import layer2
 
 STEP = "compose check"
 # docker compose reads $COMPOSE_FILE too

@@ -29,8 +29,8 @@ from pathlib import Path
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import compose_check  # noqa: E402
-import layer2  # noqa: E402
+import compose_check
+import layer2
 
 OUT = layer2.ROOT / "docs" / "screenshots"
 WIDTH, HEIGHT = 1280, 800

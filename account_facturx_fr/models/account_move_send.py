@@ -116,7 +116,7 @@ class AccountMoveSend(models.AbstractModel):
                 xmls[invoice] = invoice._facturx_xml()
             except FacturXDataError as error:
                 self._facturx_fail(invoice_data, error.problems)
-            except Exception as error:  # pylint: disable=broad-except
+            except Exception as error:
                 self._facturx_fail(invoice_data, [str(error)])
         if not xmls:
             return

@@ -105,7 +105,7 @@ class BillRunCustomer(models.Model):
                 with self.env.cr.savepoint():
                     self._bill_together()
                 return self.browse()
-            except Exception:  # pylint: disable=broad-except
+            except Exception:
                 _logger.info("Bill run batch failed, billing customer by customer")
         retry = self.browse()
         for customer in self:
@@ -216,7 +216,7 @@ class BillRunCustomer(models.Model):
                 self.partner_id.name,
             )
             return False
-        except Exception as error:  # pylint: disable=broad-except
+        except Exception as error:
             _logger.warning(
                 "Bill run %s: %s failed: %s", run.name, self.partner_id.name, error
             )

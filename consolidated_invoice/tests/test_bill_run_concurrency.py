@@ -115,7 +115,7 @@ class TestBillRunConcurrency(TransactionCase):
                     env = env(context={"allowed_company_ids": [self.company_id]})
                     barrier.wait(timeout=30)
                     target(env)
-            except Exception as error:  # pylint: disable=broad-except
+            except Exception as error:
                 failures.append(error)
 
         # the loser of a race may hit the ledger's unique index or a

@@ -295,7 +295,7 @@ class DunningSend(models.AbstractModel):
             try:
                 with self.env.cr.savepoint():
                     self._send_one(customer, rendered.get(customer.id))
-            except Exception as error:  # noqa: BLE001 - one customer never stops a run
+            except Exception as error:  # one customer never stops a run
                 _logger.warning(
                     "Dunning run %s: customer %s failed: %s",
                     customer.run_id.name,
@@ -421,7 +421,7 @@ class DunningSend(models.AbstractModel):
             with self.env.cr.savepoint():
                 self._create_charges(batch)
                 return
-        except Exception:  # noqa: BLE001 - retried customer by customer below
+        except Exception:  # retried customer by customer below
             _logger.info("Dunning charges: batch failed, retrying one by one")
             self.env.invalidate_all()
         for customer in dict.fromkeys(item[0] for item in batch):
@@ -429,7 +429,7 @@ class DunningSend(models.AbstractModel):
             try:
                 with self.env.cr.savepoint():
                     self._create_charges(items)
-            except Exception as error:  # noqa: BLE001 - one customer never stops a run
+            except Exception as error:  # one customer never stops a run
                 self.env.invalidate_all()
                 customer.write(
                     {

@@ -444,7 +444,7 @@ class LedgerExport(models.Model):
             try:
                 with self.env.cr.savepoint():
                     requested._generate()
-            except Exception as exc:  # pylint: disable=broad-except
+            except Exception as exc:
                 _logger.exception("Ledger export %s failed", export.id)
                 export._mark_failed(exc)
             export._notify_requester()

@@ -267,7 +267,7 @@ class BackgroundConsumer:
     def _run(self):
         try:
             self.result = self._function(_PipeReader(self._queue))
-        except Exception as exc:  # pylint: disable=broad-except
+        except Exception as exc:
             # raised again by close(), in the writer's thread
             self._error = exc
         finally:

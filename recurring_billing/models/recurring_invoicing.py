@@ -80,14 +80,14 @@ class RecurringInvoicing(models.AbstractModel):
         try:
             with self.env.cr.savepoint():
                 return self._create_invoices(contracts, date, post)
-        except Exception:  # pylint: disable=broad-except
+        except Exception:
             _logger.info("Batch invoicing failed, retrying contract by contract")
         moves = self.env["account.move"]
         for unit in self._billing_units(contracts):
             try:
                 with self.env.cr.savepoint():
                     moves |= self._create_invoices(unit, date, post)
-            except Exception as error:  # pylint: disable=broad-except
+            except Exception as error:
                 _logger.warning(
                     "Invoicing %s failed: %s",
                     ", ".join(unit.mapped("name")),
