@@ -15,10 +15,8 @@ breaks on an invoice and on a credit note.
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -30,15 +28,6 @@ import layer2  # noqa: E402
 BASE = "facturo_bench_facturx"
 ADDONS = ["account_facturx_fr", "account_edi_ubl_cii"]
 
-
-def wait_for_port(port, timeout=120):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.5)
-    raise SystemExit(f"bench: the Odoo server did not listen on {port}")
 
 
 def measure(conn, odoo_path, odoo_python, conf, n):
@@ -54,7 +43,7 @@ def measure(conn, odoo_path, odoo_python, conf, n):
         stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        wait_for_port(port)
+        layer2.wait_for_port(port, timeout=120, who="bench")
         result = subprocess.run(
             [*odoo_bin, "shell", "--no-http", "-c", conf, "-d", database],
             input=(HERE / "facturx_worker.py").read_text(),

@@ -240,6 +240,18 @@ def odoo_command(odoo_path, odoo_python, database, role, *args):
     ]
 
 
+def wait_for_port(port, timeout=180, who="layer 2"):
+    """Wait until something listens on 127.0.0.1:``port`` (an Odoo server
+    started in the background), or stop with ``who``'s message."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.5)
+    raise SystemExit(f"{who}: the Odoo server did not listen on {port}")
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

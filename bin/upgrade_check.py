@@ -30,10 +30,8 @@ finds them (same environment variables); without Odoo it says so and exits 0.
 import ast
 import json
 import os
-import socket
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 import layer2
@@ -101,15 +99,6 @@ def run_odoo(odoo_bin, conf, database, log_name, *args):
     return problems
 
 
-def wait_for_port(port, timeout=180):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.5)
-    raise SystemExit(f"upgrade check: the Odoo server did not listen on {port}")
-
 
 def run_shell(odoo_bin, conf, database, script, env):
     """``script`` in an ``odoo-bin shell``, with an Odoo server on the same
@@ -122,7 +111,7 @@ def run_shell(odoo_bin, conf, database, script, env):
         stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        wait_for_port(port)
+        layer2.wait_for_port(port, timeout=180, who="upgrade check")
         result = subprocess.run(
             [*odoo_bin, "shell", "--no-http", "-c", conf, "-d", database,
              "--log-level=warn"],
