@@ -29,7 +29,6 @@ BASE = "facturo_bench_facturx"
 ADDONS = ["account_facturx_fr", "account_edi_ubl_cii"]
 
 
-
 def measure(conn, odoo_path, odoo_python, conf, n):
     database = f"facturo_measure_facturx_{n}"
     base = common.ensure_base(conn, odoo_path, odoo_python, BASE, ADDONS)

@@ -99,7 +99,6 @@ def run_odoo(odoo_bin, conf, database, log_name, *args):
     return problems
 
 
-
 def run_shell(odoo_bin, conf, database, script, env):
     """``script`` in an ``odoo-bin shell``, with an Odoo server on the same
     database serving the report assets to wkhtmltopdf; its last JSON line."""
