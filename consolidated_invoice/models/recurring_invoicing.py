@@ -33,7 +33,7 @@ class RecurringInvoicing(models.AbstractModel):
 
     @api.model
     def _consolidation_key_names(self):
-        return list(CONSOLIDATION_KEYS)
+        return [*CONSOLIDATION_KEYS, *self._get_invoice_split_keys()]
 
     @api.model
     def _prepare_invoice_header(self, contract):

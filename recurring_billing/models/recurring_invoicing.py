@@ -123,6 +123,14 @@ class RecurringInvoicing(models.AbstractModel):
         return (charge["contract"].id,)
 
     @api.model
+    def _get_invoice_split_keys(self):
+        """Names of invoice header fields (``account.move`` fields that
+        :meth:`_prepare_invoice_header` fills) whose different values must
+        never share an invoice, whatever the consolidation policy says.
+        Extensions add theirs (a collection addon: the payment method)."""
+        return []
+
+    @api.model
     def _group_charges(self, charges):
         groups = defaultdict(list)
         for charge in charges:
