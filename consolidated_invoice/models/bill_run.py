@@ -238,7 +238,12 @@ class BillRun(models.Model):
             lambda r: r.state in ("failed", "partly_failed", "running")
         ).write({"state": "running"})
         self.customer_ids.filtered(lambda c: c.state == "error").write(
-            {"state": "pending", "message": False}
+            {
+                "state": "pending",
+                "message": False,
+                "retry_count": 0,
+                "retry_after": False,
+            }
         )
         self._trigger_processing()
         return True
@@ -348,16 +353,19 @@ class BillRun(models.Model):
         self.state = "running"
 
     def _claim_pending(self, limit, skip=()):
-        """Pending customer lines nobody else is working on, locked until the
-        next commit (``skip``: lines this transaction leaves to the next)."""
+        """Pending customer lines nobody else is working on and not put off
+        to later, locked until the next commit (``skip``: lines this
+        transaction leaves to the next)."""
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
                 "SELECT id FROM bill_run_customer WHERE run_id = %s "
-                "AND state = 'pending' AND id != ALL(%s) ORDER BY id LIMIT %s "
-                "FOR UPDATE SKIP LOCKED",
+                "AND state = 'pending' AND id != ALL(%s) "
+                "AND (retry_after IS NULL OR retry_after <= %s) "
+                "ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED",
                 self.id,
                 list(skip),
+                fields.Datetime.now(),
                 limit,
             )
         )
@@ -368,8 +376,9 @@ class BillRun(models.Model):
     def _process(self, batch_size=50, commit=True):
         """Bill the pending customers in chunks, each committed (with the cron's
         progress) unless ``commit`` is False, then conclude. When the cron's
-        time is up, or customers must be retried in a new transaction that
-        ``commit`` False cannot give, the cron is triggered to go on."""
+        time is up, or customers are put off to a later transaction (their
+        contracts held or changed by another one), the cron is triggered to go
+        on, at the time the first of them is due again."""
         self.ensure_one()
         cron = self.env["ir.cron"]
         retry = set()
@@ -388,18 +397,24 @@ class BillRun(models.Model):
                     self._trigger_processing()
                     return
                 retry.clear()
-        if retry:
-            self._trigger_processing()
+        put_off = self.customer_ids.filtered(
+            lambda c: c.state == "pending" and c.retry_after
+        )
+        if retry or put_off:
+            self._trigger_processing(
+                at=min(put_off.mapped("retry_after"), default=None)
+            )
             return
         self._conclude()
 
-    def _trigger_processing(self):
-        """Wake the processing crons up: with Odoo's cron workers (two by
-        default), a large run is billed by several workers at once."""
+    def _trigger_processing(self, at=None):
+        """Wake the processing crons up (at ``at``, else now): with Odoo's
+        cron workers (two by default), a large run is billed by several
+        workers at once."""
         for xmlid in PROCESSING_CRONS:
             cron = self.env.ref(xmlid, raise_if_not_found=False)
             if cron:
-                cron._trigger()
+                cron._trigger(at)
 
     def _conclude(self):
         """Done, failed or partly failed once no customer is pending. Two
@@ -474,6 +489,66 @@ class BillRun(models.Model):
                 "sticky": self.state != "done",
             },
         )
+
+    @api.model
+    def _cron_daily(self, batch_size=50):
+        """The daily bill run of each company, for everything due today."""
+        today = fields.Date.context_today(self)
+        contracts = self.env["recurring.contract"].search(
+            self.env["recurring.invoicing"]._get_contracts_to_invoice_domain(today)
+        )
+        for company in contracts.company_id:
+            run = self.search(
+                [
+                    ("company_id", "=", company.id),
+                    ("date", "=", today),
+                    ("automatic", "=", True),
+                ],
+                limit=1,
+            ) or self.create(
+                {"company_id": company.id, "date": today, "automatic": True}
+            )
+            run = run.with_company(company)
+            run._start()
+            # committed at once, so that the processing crons bill the run's
+            # customers beside this worker (claims skip what another holds)
+            run._trigger_processing()
+            self.env["ir.cron"]._commit_progress(0)
+            run._process(batch_size=batch_size)
+
+    @api.model
+    def _run_for_contracts(self, contracts):
+        """Bill the customers of ``contracts`` now, each in a bill run of its
+        own (what the contract's *Create invoices* button does under a
+        consolidation policy): their due contracts are invoiced, posted and
+        sent as the daily run would. Returns the runs that billed something."""
+        today = fields.Date.context_today(self)
+        due = self.env["recurring.invoicing"]._get_contracts_to_invoice_domain(today)
+        runs = self.browse()
+        for (company, partner), _contracts in contracts.grouped(
+            lambda c: (c.company_id, c.commercial_partner_id)
+        ).items():
+            if not self.env["recurring.contract"].search_count(
+                [
+                    *due,
+                    ("company_id", "=", company.id),
+                    ("commercial_partner_id", "=", partner.id),
+                ],
+                limit=1,
+            ):
+                continue
+            run = self.with_company(company).create(
+                {
+                    "company_id": company.id,
+                    "date": today,
+                    "partner_ids": [Command.set(partner.ids)],
+                    "user_id": self.env.user.id,
+                }
+            )
+            run._start()
+            run._process(commit=False)
+            runs |= run
+        return runs
 
     @api.model
     def _cron_process(self):

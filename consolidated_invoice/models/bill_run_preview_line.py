@@ -1,6 +1,7 @@
 # Copyright 2026 Facturo
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
+from odoo.fields import Command
 
 
 class BillRunPreviewLine(models.Model):
@@ -44,13 +45,11 @@ class BillRunPreviewLine(models.Model):
         for index, invoice in enumerate(invoices, start=1):
             header = invoice["values"]
             currency = self.env["res.currency"].browse(header["currency_id"])
-            charges = iter(invoice.get("charges", []))
             for command in header["invoice_line_ids"]:
                 line = command[2]
                 if line.get("display_type", "product") != "product":
                     continue
-                charge = next(charges, None)
-                contract = charge["contract"] if charge else False
+                contract = self._contract_of(line)
                 product = self.env["product.product"].browse(line.get("product_id"))
                 taxes = Tax.browse(_command_ids(line.get("tax_ids", [])))
                 price = line["price_unit"] * (1 - (line.get("discount") or 0) / 100)
@@ -77,6 +76,19 @@ class BillRunPreviewLine(models.Model):
                     }
                 )
         return values
+
+    @api.model
+    def _contract_of(self, line):
+        """The contract a prepared invoice line bills, read from the ledger
+        row it carries (False for a one-off charge)."""
+        for command in line.get("recurring_period_ids", []):
+            if command[0] == Command.CREATE:
+                return (
+                    self.env["recurring.contract.line"]
+                    .browse(command[2]["contract_line_id"])
+                    .contract_id
+                )
+        return False
 
     @api.model
     def _order_names(self, line):

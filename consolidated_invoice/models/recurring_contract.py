@@ -46,6 +46,21 @@ class RecurringContract(models.Model):
             "on the customer"
         )
 
+    def action_create_invoices(self):
+        """Under a consolidation policy, the button bills the contract's
+        customer through a one-customer bill run, so that the invoice is
+        consolidated, posted, sent and recorded as the daily run would do it;
+        a run that could not bill everything is shown with its reasons."""
+        consolidated = self.filtered(lambda contract: contract._consolidation_policy())
+        if not consolidated:
+            return super().action_create_invoices()
+        moves = (self - consolidated)._invoice_now()
+        runs = self.env["bill.run"]._run_for_contracts(consolidated)
+        unfinished = runs.filtered(lambda run: run.state != "done")
+        if unfinished:
+            return unfinished[0]._get_records_action()
+        return self._action_view_moves(moves | runs.customer_ids.invoice_ids)
+
     def _recurrence(self):
         """Co-terming: monthly calendar contracts of a consolidated customer
         start their periods on the policy's bill cycle day."""

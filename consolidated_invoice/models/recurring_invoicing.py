@@ -2,9 +2,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import defaultdict
 
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.exceptions import UserError
-from odoo.fields import Command
+from odoo.fields import Command, Domain
 
 from ..tools import grouping
 
@@ -38,24 +38,35 @@ class RecurringInvoicing(models.AbstractModel):
     @api.model
     def _prepare_invoice_header(self, contract):
         header = super()._prepare_invoice_header(contract)
-        policy = contract._consolidation_policy()
-        if not header.get("invoice_payment_term_id") and policy.payment_term_id:
-            header["invoice_payment_term_id"] = policy.payment_term_id.id
         header["buyer_reference"] = contract.buyer_reference or ""
         header["purchase_order_reference"] = contract.purchase_order_ref or ""
         return header
 
     @api.model
-    def _get_invoice_grouping_key(self, charge):
-        contract = charge["contract"]
+    def _prepare_contract_terms(self, contract):
+        """The contract's consolidation policy (``terms["policy"]``, empty when
+        the contract or its customer opted out) decides the payment term left
+        empty on the contract, and whether invoices are posted and sent."""
+        terms = super()._prepare_contract_terms(contract)
         policy = contract._consolidation_policy()
-        if not policy:
-            return ("contract", contract.id)
-        header = self._prepare_invoice_header(contract)
+        terms["policy"] = policy
+        if policy:
+            header = terms["header"]
+            if not header.get("invoice_payment_term_id") and policy.payment_term_id:
+                header["invoice_payment_term_id"] = policy.payment_term_id.id
+            terms["post"] = bool(policy.auto_post)
+            terms["send"] = bool(policy.auto_post and policy.auto_send)
+        return terms
+
+    @api.model
+    def _get_invoice_grouping_key(self, charge):
+        terms = charge["terms"]
+        if not terms["policy"]:
+            return ("contract", charge["contract"].id)
         return (
             "policy",
-            policy.id,
-            *grouping.key_of(header, self._consolidation_key_names()),
+            terms["policy"].id,
+            *grouping.key_of(terms["header"], self._consolidation_key_names()),
         )
 
     @api.model
@@ -84,8 +95,7 @@ class RecurringInvoicing(models.AbstractModel):
         invoices stops that customer's billing with the contracts listed."""
         by_account = defaultdict(list)
         for group in groups:
-            contract = group[0]["contract"]
-            policy = contract._consolidation_policy()
+            contract, policy = group[0]["contract"], group[0]["terms"]["policy"]
             if policy:
                 by_account[
                     (contract.company_id, contract.commercial_partner_id)
@@ -93,10 +103,7 @@ class RecurringInvoicing(models.AbstractModel):
         for (_company, partner), entries in by_account.items():
             if len(entries) < 2:
                 continue
-            headers = [
-                self._prepare_invoice_header(group[0]["contract"])
-                for _policy, group in entries
-            ]
+            headers = [group[0]["terms"]["header"] for _policy, group in entries]
             block_keys = entries[0][0]._block_keys()
             differing = grouping.conflicts(headers, block_keys) if block_keys else []
             if differing:
@@ -143,8 +150,7 @@ class RecurringInvoicing(models.AbstractModel):
     @api.model
     def _prepare_invoice_line_commands(self, group):
         """One section per contract of a consolidated invoice, then its lines."""
-        contract = group[0]["contract"]
-        if not contract._consolidation_policy():
+        if not group[0]["terms"]["policy"]:
             return super()._prepare_invoice_line_commands(group)
         commands, sequence, current = [], 0, None
         for charge in group:
@@ -171,19 +177,19 @@ class RecurringInvoicing(models.AbstractModel):
         return commands
 
     @api.model
-    def _prepare_invoices(self, contracts, date):
-        """Adds, per invoice, its untaxed estimate, why it was split from the
-        customer's other invoices, and whether it is carried over (below the
-        policy's minimum amount)."""
-        invoices = super()._prepare_invoices(contracts, date)
-        invoices = self._add_sale_order_charges(invoices, contracts, date)
+    def _complete_invoices(self, invoices, contracts, date, terms):
+        """Adds the one-off charges of sale orders, then, per invoice, its
+        untaxed estimate, why it was split from the customer's other invoices,
+        and whether it is carried over (below the policy's minimum amount)."""
+        invoices = super()._complete_invoices(invoices, contracts, date, terms)
+        invoices = self._add_sale_order_charges(invoices, contracts, date, terms)
         names = self._consolidation_key_names()
         by_account = defaultdict(list)
         for invoice in invoices:
             values = invoice["values"]
             invoice["untaxed"] = self._estimate_untaxed(values)
             by_account[(values["company_id"], values["partner_id"])].append(invoice)
-            policy = invoice["charges"][0]["contract"]._consolidation_policy()
+            policy = invoice["terms"]["policy"]
             invoice["carried_over"] = bool(
                 policy
                 and policy.minimum_amount
@@ -199,30 +205,46 @@ class RecurringInvoicing(models.AbstractModel):
         return invoices
 
     @api.model
+    def _create_invoices(self, contracts, date, post=None, invoices=None):
+        """Invoices below their policy's minimum amount are carried over: not
+        created, their periods billed with the next cycle."""
+        if invoices is None:
+            invoices = self._prepare_invoices(contracts, date)
+        return super()._create_invoices(
+            contracts,
+            date,
+            post,
+            [invoice for invoice in invoices if not invoice.get("carried_over")],
+        )
+
+    @api.model
     def _opt_out_reasons(self, invoice):
         """Why the contracts of an invoice are not consolidated, if they are
         not: the contract's or the customer's opt-out, or no policy at all."""
-        contracts = self._charges_contracts(invoice["charges"])
+        if invoice["terms"]["policy"]:
+            return []
         return [
             contract._consolidation_opt_out_reason()
-            for contract in contracts
-            if not contract._consolidation_policy()
+            for contract in self._charges_contracts(invoice["charges"])
         ]
 
     @api.model
-    def _add_sale_order_charges(self, invoices, contracts, date):
+    def _add_sale_order_charges(self, invoices, contracts, date, terms):
         """One-off charges: the invoiceable lines of the customer's confirmed
         sale orders join the cycle invoice with the same keys (in a section of
-        their own), or get an invoice of their own in the same run."""
+        their own), or get an invoice of their own in the same run, posted
+        and sent as the policy says."""
         names = self._consolidation_key_names()
         accounts = {}
         for contract in contracts:
-            policy = contract._consolidation_policy()
+            policy = terms[contract.id]["policy"]
             if policy.include_sale_orders:
-                accounts[(contract.company_id, contract.commercial_partner_id)] = True
+                accounts.setdefault(
+                    (contract.company_id, contract.commercial_partner_id), policy
+                )
         # billing staff need not be salespeople: the orders are read as such
         SaleOrder = self.env["sale.order"].sudo()
-        for company, partner in accounts:
+        for (company, partner), policy in accounts.items():
             orders = SaleOrder.search(
                 [
                     ("company_id", "=", company.id),
@@ -242,16 +264,24 @@ class RecurringInvoicing(models.AbstractModel):
                     (
                         inv
                         for inv in invoices
-                        if grouping.key_of(inv["values"], names) == key
-                        and inv["charges"][:1]
-                        and inv["charges"][0]["contract"]._consolidation_policy()
+                        if inv["terms"]["policy"]
+                        and grouping.key_of(inv["values"], names) == key
                     ),
                     None,
                 )
                 if target is None:
+                    order_terms = {
+                        "header": header,
+                        "policy": policy,
+                        "post": bool(policy.auto_post),
+                        "send": bool(policy.auto_post and policy.auto_send),
+                    }
                     target = {
                         "values": dict(header, invoice_date=date, invoice_line_ids=[]),
                         "charges": [],
+                        "terms": order_terms,
+                        "post": order_terms["post"],
+                        "send": order_terms["send"],
                     }
                     invoices.append(target)
                 else:
@@ -319,32 +349,11 @@ class RecurringInvoicing(models.AbstractModel):
         return currency.round(total)
 
     # ------------------------------------------------------------------
-    # Cron: the bill run replaces per-contract invoicing
+    # Cron: bill runs have their own (bill.run._cron_daily)
     # ------------------------------------------------------------------
 
     @api.model
-    def _cron_create_invoices(self, batch_size=50):
-        """The daily bill run of each company, for everything due today."""
-        today = fields.Date.context_today(self)
-        BillRun = self.env["bill.run"]
-        contracts = self.env["recurring.contract"].search(
-            self._get_contracts_to_invoice_domain(today)
-        )
-        for company in contracts.company_id:
-            run = BillRun.search(
-                [
-                    ("company_id", "=", company.id),
-                    ("date", "=", today),
-                    ("automatic", "=", True),
-                ],
-                limit=1,
-            ) or BillRun.create(
-                {"company_id": company.id, "date": today, "automatic": True}
-            )
-            run = run.with_company(company)
-            run._start()
-            # committed at once, so that the processing crons bill the run's
-            # customers beside this worker (claims skip what another holds)
-            run._trigger_processing()
-            self.env["ir.cron"]._commit_progress(0)
-            run._process(batch_size=batch_size)
+    def _get_cron_contracts_domain(self, date):
+        """Bill runs bill every due contract, consolidated or not, with their
+        own daily cron: the per-contract cron has nothing left to bill."""
+        return Domain.FALSE

@@ -283,10 +283,51 @@ class TestBillRun(ConsolidationCommon):
     def test_daily_cron_uses_a_bill_run(self):
         self._three_contracts()
         with freeze_time("2026-01-01"), self._no_commit():
-            self.env["recurring.invoicing"].sudo()._cron_create_invoices()
+            self.env["bill.run"].sudo()._cron_daily()
         run = self.env["bill.run"].search([("automatic", "=", True)])
         self.assertEqual(run.state, "done")
         self.assertEqual(run.invoice_count, 1)
+
+    def test_contract_button_goes_through_a_one_customer_run(self):
+        """Under a policy, *Create invoices* on one contract bills its customer
+        as the daily run would: one consolidated invoice of every due contract
+        of that customer, posted and sent as the policy says, recorded in a
+        bill run of that customer only."""
+        self.policy.sudo().write({"auto_post": True, "auto_send": True})
+        self.partner_a.email = "billing@partner-a.example.com"
+        contracts = self._three_contracts()
+        other = self._contract(
+            "2026-01-01", self.monthly_calendar, partner_id=self.partner_b.id
+        )
+        with freeze_time("2026-01-01"):
+            action = contracts[0].action_create_invoices()
+        run = self.env["bill.run"].search([])
+        self.assertEqual(len(run), 1)
+        self.assertEqual(run.partner_ids, self.partner_a)
+        self.assertEqual(run.state, "done")
+        self.assertEqual(run.user_id, self.env.user)
+        move = run.customer_ids.invoice_ids
+        self.assertEqual(action["res_id"], move.id)
+        self.assertEqual(contracts.period_ids.move_id, move, "one invoice for all")
+        self.assertEqual(move.state, "posted")
+        self.assertTrue(move.is_move_sent, "sent as the policy says")
+        self.assertFalse(other.period_ids, "another customer is not billed")
+
+    def test_contract_button_with_nothing_due_leaves_no_run(self):
+        contract = self._contract("2026-02-01", self.monthly_calendar)
+        with freeze_time("2026-01-01"):
+            contract.action_create_invoices()
+        self.assertFalse(self.env["bill.run"].search([]))
+        self.assertFalse(contract.period_ids)
+
+    def test_per_contract_cron_leaves_contracts_to_bill_runs(self):
+        """Bill runs have their own daily cron: the per-contract one of
+        recurring_billing bills nothing under consolidated invoicing."""
+        contracts = self._three_contracts()
+        with freeze_time("2026-01-01"), self._no_commit():
+            self.env["recurring.invoicing"].sudo()._cron_create_invoices()
+        self.assertFalse(contracts.period_ids)
+        self.assertFalse(self.env["bill.run"].search([("automatic", "=", True)]))
 
     def test_policy_warns_about_long_payment_terms(self):
         self.policy.sudo().payment_term_id = self.env.ref(

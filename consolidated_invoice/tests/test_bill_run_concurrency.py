@@ -10,6 +10,7 @@ remove what they committed at the end.
 """
 
 import threading
+import time
 from contextlib import contextmanager
 from unittest.mock import patch
 
@@ -18,6 +19,8 @@ from odoo.fields import Command
 from odoo.orm.environments import Transaction
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
+
+from odoo.addons.consolidated_invoice.models import bill_run_customer
 
 CUSTOMERS = 6
 CONTRACTS_PER_CUSTOMER = 2
@@ -208,3 +211,97 @@ class TestBillRunConcurrency(TransactionCase):
         self.assertEqual(len(claimed), len(set(claimed)), "no customer claimed twice")
         self.assertEqual(len(claimed), CUSTOMERS)
         self.assertEqual(lines, ["done"] * CUSTOMERS)
+
+    def _hold_contract(self, held, release):
+        """A user saving the first customer's first contract: its row stays
+        locked until ``release`` is set, then the change is committed."""
+
+        def user():
+            with self._real_env() as env:
+                env = env(context={"allowed_company_ids": [self.company_id]})
+                contract = env["recurring.contract"].browse(self.contract_ids[0])
+                contract.description = "Edited while billing"
+                env.flush_all()
+                held.set()
+                release.wait(timeout=60)
+
+        thread = threading.Thread(target=user)
+        thread.start()
+        self.assertTrue(held.wait(timeout=30))
+        return thread
+
+    def _process_in_thread(self, run_id, failures):
+        def worker():
+            try:
+                with self._real_env() as env:
+                    env = env(context={"allowed_company_ids": [self.company_id]})
+                    env["bill.run"].browse(run_id)._process()
+            except Exception as error:
+                failures.append(error)
+
+        return threading.Thread(target=worker)
+
+    def test_contract_saved_by_a_user_is_waited_for(self):
+        """A contract locked by a user saving it is waited for, never left off
+        its customer's invoice: once the user's change is committed, the
+        customer is retried and billed with all its contracts."""
+        run_id = self._new_run()
+        held, release, failures = threading.Event(), threading.Event(), []
+        self.enterContext(mute_logger("odoo.sql_db"))
+        user = self._hold_contract(held, release)
+        worker = self._process_in_thread(run_id, failures)
+        worker.start()
+        time.sleep(1)  # the worker now waits for the contract's lock
+        release.set()
+        user.join(timeout=60)
+        worker.join(timeout=120)
+        self.assertFalse(worker.is_alive())
+        self.assertFalse(failures)
+        [(state, lines)] = self._check_billed_once()
+        self.assertEqual(state, "done")
+        self.assertEqual(lines, ["done"] * CUSTOMERS)
+        with self._real_env() as env:
+            contract = env["recurring.contract"].browse(self.contract_ids[0])
+            self.assertEqual(contract.description, "Edited while billing")
+            customer = env["bill.run.customer"].search(
+                [("run_id", "=", run_id), ("partner_id", "=", self.partner_ids[0])]
+            )
+            self.assertEqual(customer.retry_count, 1, "retried once, after the save")
+
+    def test_contract_held_too_long_fails_its_customer(self):
+        """A contract that stays locked past every retry: its customer is
+        recorded in error with the reason, nothing of it billed, the others
+        billed."""
+        run_id = self._new_run()
+        held, release, failures = threading.Event(), threading.Event(), []
+        self.enterContext(mute_logger("odoo.sql_db"))
+        self.enterContext(
+            patch.object(bill_run_customer, "CONTRACT_LOCK_TIMEOUT_MS", 200)
+        )
+        self.enterContext(patch.object(bill_run_customer, "RETRY_DELAYS", (0, 0)))
+        user = self._hold_contract(held, release)
+        worker = self._process_in_thread(run_id, failures)
+        worker.start()
+        worker.join(timeout=120)
+        release.set()
+        user.join(timeout=60)
+        self.assertFalse(worker.is_alive())
+        self.assertFalse(failures)
+        with self._real_env() as env:
+            env = env(context={"allowed_company_ids": [self.company_id]})
+            run = env["bill.run"].browse(run_id)
+            self.assertEqual(run.state, "partly_failed")
+            held_customer = run.customer_ids.filtered(
+                lambda c: c.partner_id.id == self.partner_ids[0]
+            )
+            self.assertEqual(held_customer.state, "error")
+            self.assertEqual(held_customer.retry_count, 3)
+            self.assertIn("being changed by another user", held_customer.message)
+            self.assertFalse(held_customer.invoice_ids)
+            self.assertFalse(
+                env["recurring.contract"]
+                .search([("commercial_partner_id", "=", self.partner_ids[0])])
+                .period_ids
+            )
+            others = run.customer_ids - held_customer
+            self.assertEqual(others.mapped("state"), ["done"] * (CUSTOMERS - 1))

@@ -302,7 +302,7 @@ class TestBillRunProgress(ConsolidationCommon):
         self.env.company.partner_id.sudo().lang = "fr_FR"
         self._customers()
         with freeze_time("2026-02-01"), self._no_commit():
-            self.env["recurring.invoicing"].sudo()._cron_create_invoices()
+            self.env["bill.run"].sudo()._cron_daily()
         run = self.env["bill.run"].search([("automatic", "=", True)])
         self.assertFalse(run.user_id)
         self.assertIn(

@@ -546,9 +546,14 @@ class RecurringContract(models.Model):
         return True
 
     def action_create_invoices(self):
+        return self._action_view_moves(self._invoice_now())
+
+    def _invoice_now(self):
+        """Invoice what is due today on these contracts; returns the invoices."""
+        if not self:
+            return self.env["account.move"]
         date = fields.Date.context_today(self)
-        moves = self.env["recurring.invoicing"]._invoice_contracts(self, date)
-        return self._action_view_moves(moves)
+        return self.env["recurring.invoicing"]._invoice_contracts(self, date)
 
     def action_view_invoices(self):
         return self._action_view_moves(self.invoice_ids)

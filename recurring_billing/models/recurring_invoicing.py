@@ -17,14 +17,37 @@ _logger = logging.getLogger(__name__)
 class RecurringInvoicing(models.AbstractModel):
     """Turns due contract periods into invoices.
 
-    Everything is prepared as plain values first (the due charges, then the
-    invoice values), then created in batches: the invoices in one ``create``,
-    then their ledger rows in another. The ledger's unique index is what makes
-    a second billing of the same period impossible, even by a concurrent run:
-    the loser's savepoint rolls back its (unnumbered, draft) invoices.
+    Everything is prepared as plain values first, then created in one batch:
 
-    ``consolidated_invoice`` changes how charges are grouped by overriding
-    :meth:`_get_invoice_grouping_key` and :meth:`_prepare_invoice_values`.
+    1. :meth:`_prepare_contract_terms` resolves, once per contract, what its
+       invoices are (header, post, send);
+    2. :meth:`_prepare_charges` lists the due periods (one *charge* each);
+    3. :meth:`_group_charges` groups them by :meth:`_get_invoice_grouping_key`;
+    4. :meth:`_prepare_invoice_values` and :meth:`_prepare_invoice_line_values`
+       turn each group into invoice values whose product lines carry their
+       ledger row as a nested command (``recurring_period_ids``), as sale
+       links its order lines;
+    5. :meth:`_complete_invoices` lets extensions add invoices, lines and
+       annotations (consolidated_invoice: one-off charges, minimum amounts);
+    6. :meth:`_create_invoices` creates everything in one ``create`` (the
+       ledger rows with their lines) and posts what the terms say.
+
+    The ledger's unique index is what makes a second billing of the same
+    period impossible, even by a concurrent run: the loser's savepoint rolls
+    back its (unnumbered, draft) invoices.
+
+    Prepared values, shared by every extension:
+
+    - a *charge* is a dict with ``contract``, ``line`` (the contract line),
+      ``due`` (a ``tools.recurrence`` due period) and ``terms``; extensions may
+      add charges of their own kind and build their lines themselves;
+    - *terms* (one dict per contract): ``header`` (invoice header values),
+      ``post`` and ``send`` (booleans); extensions add keys
+      (consolidated_invoice: ``policy``);
+    - a *prepared invoice* is a dict with ``values`` (for ``account.move``
+      ``create``), ``charges`` (those of its product lines, in line order),
+      ``terms``, ``post`` and ``send``; :meth:`_create_invoices` adds
+      ``move``, the created invoice.
     """
 
     _name = "recurring.invoicing"
@@ -42,6 +65,12 @@ class RecurringInvoicing(models.AbstractModel):
             ("next_invoice_date", "<=", date),
         ]
 
+    @api.model
+    def _get_cron_contracts_domain(self, date):
+        """The contracts the daily cron bills one by one: every due one here;
+        an extension billing them its own way narrows it."""
+        return self._get_contracts_to_invoice_domain(date)
+
     # ------------------------------------------------------------------
     # Entry points
     # ------------------------------------------------------------------
@@ -53,7 +82,7 @@ class RecurringInvoicing(models.AbstractModel):
         date = fields.Date.context_today(self)
         cron = self.env["ir.cron"]
         contracts = self.env["recurring.contract"].search(
-            self._get_contracts_to_invoice_domain(date), order="company_id, id"
+            self._get_cron_contracts_domain(date), order="company_id, id"
         )
         remaining = len(contracts)
         for company, company_contracts in contracts.grouped("company_id").items():
@@ -75,8 +104,6 @@ class RecurringInvoicing(models.AbstractModel):
         Returns the created invoices.
         """
         date = fields.Date.to_date(date)
-        if post is None:
-            post = self.env.company.recurring_auto_post
         try:
             with self.env.cr.savepoint():
                 return self._create_invoices(contracts, date, post)
@@ -106,6 +133,17 @@ class RecurringInvoicing(models.AbstractModel):
     # ------------------------------------------------------------------
     # Preparation
     # ------------------------------------------------------------------
+
+    @api.model
+    def _prepare_contract_terms(self, contract):
+        """What the invoices of ``contract`` are, resolved once per contract
+        and carried by its charges: the header values, and whether they are
+        posted and sent (see the class docstring for the keys)."""
+        return {
+            "header": self._prepare_invoice_header(contract),
+            "post": bool(contract.company_id.recurring_auto_post),
+            "send": False,
+        }
 
     @api.model
     def _prepare_charges(self, contracts, date):
@@ -177,17 +215,40 @@ class RecurringInvoicing(models.AbstractModel):
             unit = amount_tools.prorated_unit_price(
                 self._charge_price(charge), due.factor, digits
             )
-            subtotal = amount_tools.line_subtotal(
-                line.quantity,
-                unit,
-                line.discount,
-                charge["contract"].currency_id.decimal_places,
-            )
+            if any(line.tax_ids.mapped("price_include")):
+                subtotal = self._tax_excluded_subtotal(charge, float(unit))
+            else:
+                subtotal = amount_tools.line_subtotal(
+                    line.quantity,
+                    unit,
+                    line.discount,
+                    charge["contract"].currency_id.decimal_places,
+                )
             charge["amounts"] = {
                 "price_unit": float(unit),
                 "price_subtotal": float(subtotal),
             }
         return charge["amounts"]
+
+    @api.model
+    def _tax_excluded_subtotal(self, charge, price_unit):
+        """The untaxed amount of a line whose price includes a tax, as Odoo's
+        tax engine computes the invoice line's (``_compute_totals``)."""
+        line, contract = charge["line"], charge["contract"]
+        Tax = self.env["account.tax"]
+        base_line = Tax._prepare_base_line_for_taxes_computation(
+            None,
+            product_id=line.product_id,
+            product_uom_id=line.uom_id,
+            tax_ids=line.tax_ids,
+            price_unit=price_unit,
+            quantity=line.quantity,
+            discount=line.discount,
+            currency_id=contract.currency_id,
+        )
+        Tax._add_tax_details_in_base_line(base_line, contract.company_id)
+        Tax._round_base_lines_tax_details([base_line], contract.company_id)
+        return base_line["tax_details"]["total_excluded_currency"]
 
     @api.model
     def _charge_note(self, charge):
@@ -241,15 +302,18 @@ class RecurringInvoicing(models.AbstractModel):
             "tax_ids": [Command.set(line.tax_ids.ids)],
             "service_start_date": due.billed_start,
             "service_end_date": due.billed_end,
+            # the ledger row is created with its line (sale's habit with
+            # sale_line_ids): never matched to it afterwards by position
+            "recurring_period_ids": [
+                Command.create(self._prepare_period_values(charge))
+            ],
         }
 
     @api.model
     def _prepare_invoice_values(self, charges, date):
         """Invoice values for a group of charges (all of one contract here)."""
         return dict(
-            self._prepare_invoice_header(charges[0]["contract"]),
-            invoice_date=date,
-            invoice_line_ids=[],
+            charges[0]["terms"]["header"], invoice_date=date, invoice_line_ids=[]
         )
 
     @api.model
@@ -284,20 +348,50 @@ class RecurringInvoicing(models.AbstractModel):
 
     @api.model
     def _prepare_invoices(self, contracts, date):
-        """Everything the run would create, as values: one dict per invoice
-        with its ``values`` and the ``charges`` of its product lines in line
-        order. Preview and run both go through here."""
-        groups = self._group_charges(self._prepare_charges(contracts, date))
+        """Everything the run would create, as prepared invoices (see the
+        class docstring). Preview and run both go through here."""
+        terms = {
+            contract.id: self._prepare_contract_terms(contract)
+            for contract in contracts
+        }
+        charges = self._prepare_charges(contracts, date)
+        for charge in charges:
+            charge.setdefault("terms", terms[charge["contract"].id])
         invoices = []
-        for group in groups:
+        for group in self._group_charges(charges):
             values = self._prepare_invoice_values(group, date)
             values["invoice_line_ids"] += self._prepare_invoice_line_commands(group)
-            invoices.append({"values": values, "charges": group})
+            group_terms = group[0]["terms"]
+            invoices.append(
+                {
+                    "values": values,
+                    "charges": group,
+                    "terms": group_terms,
+                    "post": group_terms["post"],
+                    "send": group_terms["send"],
+                }
+            )
+        return self._complete_invoices(invoices, contracts, date, terms)
+
+    @api.model
+    def _complete_invoices(self, invoices, contracts, date, terms):
+        """Hook after the contracts' charges are grouped into invoices:
+        extensions add invoices or lines of their own and annotate them.
+
+        :param invoices: the prepared invoices (list of dicts, changed in place)
+        :param contracts: the contracts being billed
+        :param date: the billing date
+        :param terms: the terms of each contract, by contract id
+        :return: the prepared invoices
+        """
         return invoices
 
     @api.model
-    def _create_invoices(self, contracts, date, post, invoices=None):
-        """Create the invoices of every due charge, then their ledger rows.
+    def _create_invoices(self, contracts, date, post=None, invoices=None):
+        """Create the prepared invoices in one batch, with their ledger rows
+        (nested in their lines), then post those whose terms say so, or all of
+        them if ``post`` is given (True or False). Each prepared invoice gets
+        its ``move``.
 
         Draft invoices take no number, so if a ledger row turns out to exist
         already (a concurrent run billed the period first), the caller's
@@ -305,7 +399,6 @@ class RecurringInvoicing(models.AbstractModel):
         """
         if invoices is None:
             invoices = self._prepare_invoices(contracts, date)
-        invoices = [invoice for invoice in invoices if not invoice.get("carried_over")]
         if not invoices:
             return self.env["account.move"]
         self._preset_empty_analytic_distribution(invoices)
@@ -314,25 +407,14 @@ class RecurringInvoicing(models.AbstractModel):
             .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
             .create([invoice["values"] for invoice in invoices])
         )
-        period_values = []
         for move, invoice in zip(moves, invoices, strict=True):
-            # contract lines, in order (one-off lines come from sale orders)
-            lines = move.invoice_line_ids.filtered(
-                lambda line: line.display_type == "product" and not line.sale_line_ids
-            ).sorted(lambda line: (line.sequence, line.id))
-            for line, charge in zip(lines, invoice["charges"], strict=True):
-                # the row keeps the invoice's own figure (Odoo's tax engine
-                # computes it from the same unit price, quantity and discount)
-                period_values.append(
-                    dict(
-                        self._prepare_period_values(charge),
-                        move_line_id=line.id,
-                        price_subtotal=line.price_subtotal,
-                    )
-                )
-        self.env["recurring.period"].create(period_values)
-        if post:
-            moves.action_post()
+            invoice["move"] = move
+        to_post = moves.browse(
+            invoice["move"].id
+            for invoice in invoices
+            if (invoice["post"] if post is None else post)
+        )
+        to_post.action_post()
         contracts._resolve_invoicing_error()
         return moves
 
@@ -402,21 +484,20 @@ class RecurringInvoicing(models.AbstractModel):
                 if not price_unit:
                     continue
                 lines_by_move[invoice_line.move_id].append(
-                    (
-                        period,
-                        {
-                            "display_type": "product",
-                            "product_id": invoice_line.product_id.id,
-                            "name": f"{invoice_line.name}\n{reason}",
-                            "quantity": period.quantity,
-                            "product_uom_id": invoice_line.product_uom_id.id,
-                            "price_unit": float(price_unit),
-                            "discount": invoice_line.discount,
-                            "tax_ids": [Command.set(invoice_line.tax_ids.ids)],
-                            "service_start_date": piece_start,
-                            "service_end_date": piece_end,
-                        },
-                    )
+                    {
+                        "display_type": "product",
+                        "product_id": invoice_line.product_id.id,
+                        "name": f"{invoice_line.name}\n{reason}",
+                        "quantity": period.quantity,
+                        "product_uom_id": invoice_line.product_uom_id.id,
+                        "price_unit": float(price_unit),
+                        "discount": invoice_line.discount,
+                        "tax_ids": [Command.set(invoice_line.tax_ids.ids)],
+                        "service_start_date": piece_start,
+                        "service_end_date": piece_end,
+                        # the credited row is linked with its credit line
+                        "recurring_credited_period_ids": [Command.link(period.id)],
+                    }
                 )
         if not lines_by_move:
             return self.env["account.move"]
@@ -441,18 +522,10 @@ class RecurringInvoicing(models.AbstractModel):
                         reason=reason,
                     ),
                     "invoice_date": fields.Date.context_today(self),
-                    "invoice_line_ids": [
-                        Command.create(values) for _period, values in entries
-                    ],
+                    "invoice_line_ids": [Command.create(values) for values in entries],
                 }
             )
         credit_notes = self.env["account.move"].create(values_list)
-        for credit_note, entries in zip(
-            credit_notes, lines_by_move.values(), strict=True
-        ):
-            product_lines = credit_note.invoice_line_ids.sorted("id")
-            for (period, _values), line in zip(entries, product_lines, strict=True):
-                period.credit_move_line_ids = [Command.link(line.id)]
         if contract.company_id.recurring_auto_post:
             credit_notes.action_post()
         return credit_notes

@@ -8,6 +8,7 @@ from freezegun import freeze_time
 from psycopg2 import errors
 
 from odoo.exceptions import UserError
+from odoo.fields import Command
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -210,6 +211,40 @@ class TestLedger(RecurringBillingCommon):
         self.assertAlmostEqual(invoice.invoice_line_ids.price_unit, 42.45)
         self.assertAlmostEqual(invoice.amount_untaxed, 127.35)
         self.assertAlmostEqual(contract.period_ids.price_subtotal, 127.35)
+
+    def test_ledger_amount_of_a_tax_included_price(self):
+        """A price that includes its tax (consumer prices): the ledger row,
+        created with its invoice line, holds the line's untaxed amount."""
+        tax = (
+            self.env["account.tax"]
+            .sudo()
+            .create(
+                {
+                    "name": "TVA 20 % TTC",
+                    "amount": 20.0,
+                    "type_tax_use": "sale",
+                    "price_include_override": "tax_included",
+                }
+            )
+        )
+        contract = self._contract(
+            "2026-01-15",
+            self.monthly_calendar,
+            lines=[
+                {
+                    "product_id": self.hosting.id,
+                    "quantity": 3,
+                    "price_unit": 77.4,
+                    "tax_ids": [Command.set(tax.ids)],
+                }
+            ],
+        )
+        invoice = self._bill("2026-01-15")
+        line = invoice.invoice_line_ids.filtered("product_id")
+        self.assertEqual(line.tax_ids, tax)
+        self.assertAlmostEqual(line.price_subtotal, 127.35 / 1.2, delta=0.01)
+        self.assertEqual(contract.period_ids.move_line_id, line)
+        self.assertAlmostEqual(contract.period_ids.price_subtotal, line.price_subtotal)
 
     def test_invoiced_rows_are_read_only_for_everybody(self):
         contract = self._contract("2026-01-01", self.monthly_calendar, notice_days=0)
