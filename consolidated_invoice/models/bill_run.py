@@ -7,7 +7,7 @@ from psycopg2 import errors
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.fields import Command
+from odoo.fields import Command, Domain
 from odoo.tools import SQL, formatLang
 
 # runs with at most this many customers are billed at once from the button
@@ -172,9 +172,11 @@ class BillRun(models.Model):
             )
         )
         ids = [run_id for run_id, count in counts.items() if compare(count, value)]
+        found = Domain("id", "in", ids)
         if compare(0, value):
-            return ["|", ("id", "in", ids), ("id", "not in", list(counts))]
-        return [("id", "in", ids)]
+            # runs without any customer in error count 0
+            return found | Domain("id", "not in", list(counts))
+        return found
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -282,16 +284,13 @@ class BillRun(models.Model):
         """Contracts with something due at the run date, by customer: the
         run's customers, or ``customers`` (commercial partners) if given."""
         self.ensure_one()
-        domain = [
-            *self.env["recurring.invoicing"]._get_contracts_to_invoice_domain(
-                self.date
-            ),
-            ("company_id", "=", self.company_id.id),
-        ]
+        domain = Domain(
+            self.env["recurring.invoicing"]._get_contracts_to_invoice_domain(self.date)
+        ) & Domain("company_id", "=", self.company_id.id)
         if customers is None and self.partner_ids:
             customers = self.partner_ids.commercial_partner_id
         if customers is not None:
-            domain.append(("commercial_partner_id", "in", customers.ids))
+            domain &= Domain("commercial_partner_id", "in", customers.ids)
         contracts = self.env["recurring.contract"].search(domain, order="id")
         by_customer = defaultdict(lambda: self.env["recurring.contract"])
         for contract in contracts:
@@ -523,17 +522,17 @@ class BillRun(models.Model):
         consolidation policy): their due contracts are invoiced, posted and
         sent as the daily run would. Returns the runs that billed something."""
         today = fields.Date.context_today(self)
-        due = self.env["recurring.invoicing"]._get_contracts_to_invoice_domain(today)
+        due = Domain(
+            self.env["recurring.invoicing"]._get_contracts_to_invoice_domain(today)
+        )
         runs = self.browse()
         for (company, partner), _contracts in contracts.grouped(
             lambda c: (c.company_id, c.commercial_partner_id)
         ).items():
             if not self.env["recurring.contract"].search_count(
-                [
-                    *due,
-                    ("company_id", "=", company.id),
-                    ("commercial_partner_id", "=", partner.id),
-                ],
+                due
+                & Domain("company_id", "=", company.id)
+                & Domain("commercial_partner_id", "=", partner.id),
                 limit=1,
             ):
                 continue
