@@ -461,13 +461,7 @@ class DunningSend(models.AbstractModel):
         for customer, currency, lines in batch:
             company = customer.company_id
             if company not in journals:
-                journals[company] = self.env["account.journal"].search(
-                    [
-                        ("company_id", "=", company.id),
-                        ("type", "=", "sale"),
-                    ],
-                    limit=1,
-                )
+                journals[company] = company._get_sale_journal()
             values.append(
                 self._hook_prepare_charge_invoice(
                     customer, currency, lines, journals[company]
