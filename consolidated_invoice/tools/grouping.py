@@ -1,4 +1,4 @@
-"""Grouping keys of consolidated invoices (consolidation.md §2–3).
+"""Grouping keys of consolidated invoices (readme/DESCRIPTION.md).
 
 Keys are read from the prepared invoice values, never from the source
 documents, and every key value is normalised so that it is never None: an id

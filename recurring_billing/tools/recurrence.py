@@ -1,4 +1,4 @@
-"""Anchor-true billing periods, proration and due charges (recurrence.md).
+"""Anchor-true billing periods, proration and due charges (readme/CONFIGURE.md).
 
 Every boundary is computed from the anchor and the period index, never from
 the previous period: B(n) = A + n·M months, the day clamped to the month's
