@@ -18,6 +18,7 @@ import re
 
 from lxml import etree
 
+from .exceptions import FacturXDataError
 from .facturx_amounts import (
     ComputedInvoice,
     LineAmounts,
@@ -35,7 +36,6 @@ from .facturx_model import (
     SCHEME_SIREN,
     SCHEME_SIRET,
     Address,
-    FacturXDataError,
     Invoice,
     Party,
     Tax,

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from .exceptions import FacturXDataError
+
 # ---------------------------------------------------------------------------
 # Code lists
 # ---------------------------------------------------------------------------
@@ -81,16 +83,6 @@ GUIDELINES = {
     PROFILE_EN16931: "urn:cen.eu:en16931:2017",
     PROFILE_EXTENDED: "urn:cen.eu:en16931:2017#conformant#urn:factur-x.eu:1p0:extended",
 }
-
-
-class FacturXDataError(ValueError):
-    """The invoice data cannot make a valid French Factur-X; lists why."""
-
-    def __init__(self, problems):
-        self.problems = list(problems)
-        super().__init__(
-            "Invalid Factur-X invoice data:\n- " + "\n- ".join(self.problems)
-        )
 
 
 # ---------------------------------------------------------------------------

@@ -36,6 +36,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from .exceptions import FacturXPdfError
+
 FACTURX_FILENAME = "factur-x.xml"
 #: Namespace of the Factur-X XMP properties (``fx:``).
 FX_NAMESPACE = "urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#"
@@ -81,16 +83,6 @@ PDFA_PREFIX = """%!
 >> /PUT pdfmark
 [{Catalog} << /OutputIntents [ {OutputIntent_PDFA} ] >> /PUT pdfmark
 """
-
-
-class FacturXPdfError(RuntimeError):
-    """The Factur-X PDF could not be produced, or fails its checks."""
-
-    def __init__(self, message, problems=()):
-        self.problems = list(problems)
-        if self.problems:
-            message = message + ":\n- " + "\n- ".join(self.problems)
-        super().__init__(message)
 
 
 # ---------------------------------------------------------------------------

@@ -7,9 +7,7 @@ grouping by such tuples can neither merge by accident (a key missing from the
 values) nor raise TypeError (None next to an integer).
 """
 
-
-class GroupingError(ValueError):
-    """Charges that cannot be grouped as the policy says."""
+from .exceptions import GroupingError
 
 
 def normalise(value):

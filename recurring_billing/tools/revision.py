@@ -8,11 +8,8 @@ to the Product Price precision.
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from .exceptions import RevisionError
 from .recurrence import add_months, boundary, period_index
-
-
-class RevisionError(ValueError):
-    """Revision settings that cannot give a price."""
 
 
 def _decimal(value):
