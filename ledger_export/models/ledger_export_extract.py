@@ -435,7 +435,8 @@ class LedgerExportExtract(models.AbstractModel):
         the PCG account 120 (profit) or 129 (loss), else the current year
         earnings account whatever its code (Odoo creates it as 999999)."""
         Account = self.env["account.account"].with_company(company)
-        domain = Account._check_company_domain(company)
+        # a list for accounts (check_companies_domain_parent_of)
+        domain = Domain(Account._check_company_domain(company))
         unaffected = Account.search(
             domain & Domain("account_type", "=", "equity_unaffected"), order="code"
         )

@@ -69,7 +69,7 @@ class TestFecExport(LedgerExportCommon):
         receivable = self.company_data["default_account_receivable"]
         payable = self.partner_b.property_account_payable_id
         result = self.env["account.account"].search(
-            self.env["account.account"]._check_company_domain(self.env.company)
+            Domain(self.env["account.account"]._check_company_domain(self.env.company))
             & Domain("account_type", "=", "equity_unaffected"),
             order="code",
             limit=1,
@@ -158,7 +158,7 @@ class TestFecExport(LedgerExportCommon):
         PCG: the result carried forward goes to 120 (a profit) instead."""
         Account = self.env["account.account"]
         unaffected = Account.search(
-            Account._check_company_domain(self.env.company)
+            Domain(Account._check_company_domain(self.env.company))
             & Domain("account_type", "=", "equity_unaffected")
         )
         for index, account in enumerate(unaffected):
