@@ -4,7 +4,7 @@
     "name": "Dunning Levels",
     "summary": "Payment reminders in levels under French law: penalties, "
     "40 € indemnity, formal notice, one message per customer",
-    "version": "19.0.2.0.0",
+    "version": "19.0.2.1.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/facturo/subscription-billing",
     "author": "Facturo",

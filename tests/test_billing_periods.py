@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from recurring_billing_tools import recurrence as rec
+from recurring_billing_tools.exceptions import RecurrenceError, RevisionError
 from recurring_billing_tools.recurrence import Recurrence
 
 UNITS = ["day", "week", "month", "quarter", "semester", "year"]
@@ -295,17 +296,17 @@ def test_open_pause_stops_billing():
 
 
 def test_bad_settings_are_refused():
-    with pytest.raises(rec.RecurrenceError):
+    with pytest.raises(RecurrenceError):
         Recurrence(unit="fortnight")
-    with pytest.raises(rec.RecurrenceError):
+    with pytest.raises(RecurrenceError):
         Recurrence(billing_day=31)
-    with pytest.raises(rec.RecurrenceError):
+    with pytest.raises(RecurrenceError):
         rec.boundary(D("2026-01-01"), 1, "month", interval=0)
-    with pytest.raises(rec.RecurrenceError):
+    with pytest.raises(RecurrenceError):
         rec.prorate(
             "weird", D("2026-01-01"), D("2026-01-02"), D("2026-01-01"), D("2026-01-31")
         )
-    with pytest.raises(rec.RecurrenceError):
+    with pytest.raises(RecurrenceError):
         rec.due_charges(Recurrence(), D("2026-01-01"), D("2026-01-01"))
 
 
@@ -356,9 +357,9 @@ def test_index_revision(new_value, cap, floor, expected):
 def test_revision_errors_and_latest_value():
     from recurring_billing_tools import revision
 
-    with pytest.raises(revision.RevisionError):
+    with pytest.raises(RevisionError):
         revision.revision_ratio("index", base_value=0, new_value=1)
-    with pytest.raises(revision.RevisionError):
+    with pytest.raises(RevisionError):
         revision.revision_ratio("percentage", percentage=1, cap=1, floor=2)
     values = [
         (D("2026-01-15"), "250"),

@@ -13,13 +13,13 @@ from decimal import ROUND_HALF_UP, Decimal
 import facturx_scenarios as sc
 import pytest
 from account_facturx_fr_tools import facturx_amounts, facturx_builder
+from account_facturx_fr_tools.exceptions import FacturXDataError
 from account_facturx_fr_tools.facturx_model import (
     GOODS,
     SERVICES,
     SUBSCRIPTION,
     AllowanceCharge,
     ExpectedTotals,
-    FacturXDataError,
     Line,
     Party,
     PaymentTerms,

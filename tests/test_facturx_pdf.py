@@ -17,7 +17,7 @@ import facturx_scenarios as sc
 import pikepdf
 import pytest
 from account_facturx_fr_tools import facturx_builder, facturx_pdf
-from account_facturx_fr_tools.facturx_pdf import FacturXPdfError
+from account_facturx_fr_tools.exceptions import FacturXPdfError
 
 needs_gs = pytest.mark.skipif(
     not facturx_pdf.gs_available(),

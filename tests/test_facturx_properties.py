@@ -28,6 +28,7 @@ from account_facturx_fr_tools import (
     facturx_builder,
     facturx_validate,
 )
+from account_facturx_fr_tools.exceptions import FacturXDataError
 from account_facturx_fr_tools.facturx_model import (
     CREDIT_NOTE,
     GOODS,
@@ -36,7 +37,6 @@ from account_facturx_fr_tools.facturx_model import (
     SUBSCRIPTION,
     Delivery,
     ExpectedTotals,
-    FacturXDataError,
     Line,
     PrecedingInvoice,
     StatedVat,

@@ -22,11 +22,13 @@ import facturx
 import facturx_scenarios as sc
 import pytest
 from account_facturx_fr_tools import facturx_builder, facturx_validate
+from account_facturx_fr_tools.exceptions import (
+    StylesheetPinError,
+    ValidationPipelineError,
+)
 from account_facturx_fr_tools.facturx_validate import (
     PINNED_SHA256,
     Finding,
-    StylesheetPinError,
-    ValidationPipelineError,
     ValidationReport,
 )
 from lxml import etree

@@ -19,7 +19,11 @@ import logging
 from odoo import api, models
 
 from ..tools import facturx_pdf, facturx_validate
-from ..tools.facturx_model import FacturXDataError
+from ..tools.exceptions import (
+    FacturXDataError,
+    FacturXPdfError,
+    ValidationPipelineError,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -122,7 +126,7 @@ class AccountMoveSend(models.AbstractModel):
             return
         try:
             reports = facturx_validate.validate_many(list(xmls.values()))
-        except facturx_validate.ValidationPipelineError as error:
+        except ValidationPipelineError as error:
             for invoice in xmls:
                 self._facturx_fail(invoices_data[invoice], [str(error)])
             return
@@ -137,7 +141,7 @@ class AccountMoveSend(models.AbstractModel):
                     xml,
                     lang=(invoice.partner_id.lang or "fr_FR").replace("_", "-"),
                 )
-            except facturx_pdf.FacturXPdfError as error:
+            except FacturXPdfError as error:
                 self._facturx_fail(invoice_data, error.problems or [str(error)])
                 continue
             invoice_data["pdf_attachment_values"]["raw"] = pdf

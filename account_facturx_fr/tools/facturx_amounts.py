@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from .exceptions import FacturXDataError
 from .facturx_model import (
     BAR_TREATMENTS,
     CATEGORIES_WITH_EXEMPTION_REASON,
@@ -36,7 +37,6 @@ from .facturx_model import (
     VAT_CATEGORIES,
     ZERO_RATE_CATEGORIES,
     AllowanceCharge,
-    FacturXDataError,
     Invoice,
     Line,
     Tax,

@@ -2,7 +2,8 @@
 
 Each archive entry stores the exact PDF/A-3 and XML bytes issued, their
 SHA-256, and an entry hash covering the previous entry's hash, both file
-hashes and the key metadata of the invoice (facturx_fr.md §7). Entries are
+hashes and the key metadata of the invoice (integrity and authenticity of
+the issued invoice, CGI art. 289 V; a reliable audit trail, art. 289 VII). Entries are
 chained per company and journal, in ``sequence`` order starting at 1; the
 first entry's previous hash is ``GENESIS``.
 

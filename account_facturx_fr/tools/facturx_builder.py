@@ -2,10 +2,11 @@
 
 ``build_xml(invoice)`` writes the EN 16931 profile (``profile="extended"``
 for Factur-X EXTENDED) with every business term the French rules require
-(facturx_fr.md §2): BT-23 billing framework, seller SIREN/SIRET, buyer SIREN,
-electronic addresses, PMT/PMD/AAB notes, invoice and line periods, delivery
-address, preceding invoices, BT-8 for VAT on debits, the VAT total in EUR for
-a foreign currency, allowances and charges, exemption reasons.
+(the FNFE BR-FR rules and CGI art. 242 nonies A): BT-23 billing framework,
+seller SIREN/SIRET, buyer SIREN, electronic addresses, PMT/PMD/AAB notes,
+invoice and line periods, delivery address, preceding invoices, BT-8 for VAT
+on debits, the VAT total in EUR for a foreign currency, allowances and
+charges, exemption reasons.
 
 Element order follows the Factur-X 1.09 XSD of each profile. Amounts come
 from ``facturx_amounts.compute``; the data is checked first with
@@ -17,6 +18,7 @@ import re
 
 from lxml import etree
 
+from .exceptions import FacturXDataError
 from .facturx_amounts import (
     ComputedInvoice,
     LineAmounts,
@@ -34,7 +36,6 @@ from .facturx_model import (
     SCHEME_SIREN,
     SCHEME_SIRET,
     Address,
-    FacturXDataError,
     Invoice,
     Party,
     Tax,

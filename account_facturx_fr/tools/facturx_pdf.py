@@ -1,7 +1,8 @@
 """The Factur-X container: PDF/A-3 with Ghostscript, the XML embedded, checked.
 
-The pipeline of facturx_fr.md §5 steps 3 to 5, for a PDF the addon rendered
-itself (Odoo's invoice report):
+The container steps of the Factur-X specification (a PDF/A-3 document
+with the XML attached), for a PDF the addon rendered itself (Odoo's invoice
+report):
 
 1. ``to_pdfa3``: Ghostscript (``gs``, Debian package) rewrites the PDF as
    PDF/A-3B, fonts embedded, colours converted to RGB, with an sRGB
@@ -34,6 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
+
+from .exceptions import FacturXPdfError
 
 FACTURX_FILENAME = "factur-x.xml"
 #: Namespace of the Factur-X XMP properties (``fx:``).
@@ -80,16 +83,6 @@ PDFA_PREFIX = """%!
 >> /PUT pdfmark
 [{Catalog} << /OutputIntents [ {OutputIntent_PDFA} ] >> /PUT pdfmark
 """
-
-
-class FacturXPdfError(RuntimeError):
-    """The Factur-X PDF could not be produced, or fails its checks."""
-
-    def __init__(self, message, problems=()):
-        self.problems = list(problems)
-        if self.problems:
-            message = message + ":\n- " + "\n- ".join(self.problems)
-        super().__init__(message)
 
 
 # ---------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Offline validation of Factur-X XML: XSD, then the shipped schematrons.
 
-The pipeline of facturx_fr.md §5, usable by layer-1 tests and at run time:
+The validation pipeline, usable by layer-1 tests and at run time:
 
 1. **XSD**, in process: factur-x's ``xml_check_xsd`` for the profile;
 2. **schematrons**, in a separate process (``facturx_validation_worker.py``
@@ -33,6 +33,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from .exceptions import StylesheetPinError, ValidationPipelineError
 from .facturx_validation_worker import parse_svrl
 
 _logger = logging.getLogger(__name__)
@@ -91,14 +92,6 @@ _ERROR_FLAGS = frozenset({"fatal", "error"})
 _BRACKETED_ID = re.compile(r"^\[([A-Za-z][A-Za-z0-9_.-]*)\]")
 _BR_FR_ID = re.compile(r"^(BR-FR-(?:[A-Z]+-)?\d+)")
 _NAMESPACE_TEST = re.compile(r"\*:([\w.-]+)\[namespace-uri\(\)='[^']*'\]")
-
-
-class ValidationPipelineError(RuntimeError):
-    """The pipeline itself failed (worker crash, timeout, missing files)."""
-
-
-class StylesheetPinError(ValidationPipelineError):
-    """An installed stylesheet differs from its pinned sha256."""
 
 
 # ---------------------------------------------------------------------------

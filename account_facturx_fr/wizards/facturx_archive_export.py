@@ -4,6 +4,7 @@ import base64
 
 from odoo import fields, models
 from odoo.exceptions import UserError
+from odoo.fields import Domain
 
 
 class FacturxArchiveExport(models.TransientModel):
@@ -30,13 +31,15 @@ class FacturxArchiveExport(models.TransientModel):
         self.ensure_one()
         if self.date_to < self.date_from:
             raise UserError(self.env._("The end date precedes the start date."))
-        domain = [
-            ("company_id", "=", self.company_id.id),
-            ("invoice_date", ">=", self.date_from),
-            ("invoice_date", "<=", self.date_to),
-        ]
+        domain = Domain(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("invoice_date", ">=", self.date_from),
+                ("invoice_date", "<=", self.date_to),
+            ]
+        )
         if self.journal_ids:
-            domain.append(("journal_id", "in", self.journal_ids.ids))
+            domain &= Domain("journal_id", "in", self.journal_ids.ids)
         entries = self.env["facturx.archive"].search(domain)
         if not entries:
             raise UserError(self.env._("No archived Factur-X document in this period."))

@@ -3,7 +3,7 @@
 import functools
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from ..tools import rates, terms
 
@@ -107,6 +107,30 @@ class ResCompany(models.Model):
             table=self.env["dunning.rate"].sudo()._rate_table(),
             policy=self._late_payment_rate_policy(),
         )
+
+    def _get_sale_journal(self, currency=None):
+        """The journal of the company's customer invoices, as core picks it
+        for a new one (``account.move._search_default_journal``: the first
+        sale journal of the company, one in ``currency`` first when it is a
+        foreign currency); an empty recordset when the company has none."""
+        if not self:
+            return self.env["account.journal"]
+        self.ensure_one()
+        invoice = (
+            self.env["account.move"]
+            .with_company(self)
+            .new(
+                {
+                    "move_type": "out_invoice",
+                    "company_id": self.id,
+                    "currency_id": currency.id if currency else False,
+                }
+            )
+        )
+        try:
+            return invoice._search_default_journal()
+        except UserError:
+            return self.env["account.journal"]
 
     def _invoices_under_french_law(self):
         """Whether the company invoices under French law (L441-9 mentions)."""

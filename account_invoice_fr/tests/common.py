@@ -1,8 +1,27 @@
 # Copyright 2026 Facturo
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from contextlib import contextmanager
+from unittest.mock import patch
+
 from odoo.fields import Command
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+
+def _time_left(cron, processed=0, remaining=None, deactivate=False):
+    return float("inf")
+
+
+class NoCommitMixin:
+    """For the test classes of the addons whose crons and runs commit their
+    progress (``ir.cron._commit_progress``, which commits even outside a
+    cron, where a test's cursor refuses to): ``with self._no_commit():``
+    keeps the test in one transaction, with all the time left."""
+
+    @contextmanager
+    def _no_commit(self):
+        with patch.object(type(self.env["ir.cron"]), "_commit_progress", _time_left):
+            yield
 
 
 class InvoiceFrCommon(AccountTestInvoicingCommon):

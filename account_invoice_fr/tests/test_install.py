@@ -125,3 +125,28 @@ class TestInvoiceFrInstall(InvoiceFrCommon):
                     "service_end_date": "2026-03-01",
                 },
             )
+
+    def test_sale_journal_is_the_one_of_a_new_invoice(self):
+        company = self.env.company
+        invoice = self._invoice(self.partner_a, 100, "2026-03-01", "2026-03-31")
+        self.assertEqual(company._get_sale_journal(), invoice.journal_id)
+        self.assertEqual(invoice.journal_id.type, "sale")
+        usd = self.setup_other_currency("USD")
+        usd_journal = self.env["account.journal"].create(
+            {
+                "name": "Sales in USD",
+                "code": "SUSD",
+                "type": "sale",
+                "currency_id": usd.id,
+                "company_id": company.id,
+            }
+        )
+        self.assertEqual(company._get_sale_journal(usd), usd_journal)
+        self.assertEqual(
+            company._get_sale_journal(company.currency_id), invoice.journal_id
+        )
+
+    def test_company_without_sale_journal_has_none(self):
+        bare = self.env["res.company"].create({"name": "No chart yet"})
+        self.assertFalse(bare._get_sale_journal())
+        self.assertFalse(self.env["res.company"]._get_sale_journal())

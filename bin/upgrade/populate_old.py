@@ -122,7 +122,14 @@ def issue(env, tax, product, customer):
     return moves
 
 
-def snapshot(env, moves):
+def preview_dunning(env):
+    """A dunning run left previewed: its state is renamed by the upgrade."""
+    run = env["dunning.run"].create({"date": "2026-04-01"})
+    run.action_preview()
+    return run
+
+
+def snapshot(env, moves, dunning_run):
     company = env.company
     archive = env["facturx.archive"].sudo().search([], order="id")
     integrity = archive._check_integrity()
@@ -170,14 +177,16 @@ def snapshot(env, moves):
             for result in integrity
         ],
         "cron_id": env.ref("consolidated_invoice.ir_cron_facturx_archive_integrity").id,
+        "dunning_run": [dunning_run.id, dunning_run.state],
     }
 
 
 def main(env):
     tax, product, customer = setup(env)
     moves = issue(env, tax, product, customer)
+    dunning_run = preview_dunning(env)
     env.cr.commit()
-    print(json.dumps(snapshot(env, moves)), flush=True)
+    print(json.dumps(snapshot(env, moves, dunning_run)), flush=True)
 
 
 main(env)  # noqa: F821 - the Odoo shell provides env

@@ -200,6 +200,21 @@ def check_owners(env, checks):
     )
 
 
+def check_dunning_run(env, checks):
+    """dunning_levels 19.0.2.1.0 renames the run state preview to previewed."""
+    run_id, state = BEFORE["dunning_run"]
+    run = env["dunning.run"].browse(run_id)
+    values = env["ir.model.fields"]._get("dunning.run", "state").selection_ids
+    checks.expect(
+        "a dunning run left previewed is previewed, the value renamed",
+        state == "preview"
+        and run.state == "previewed"
+        and values.mapped("value")
+        == ["draft", "previewed", "running", "done", "partly_failed", "failed"],
+        f"{state} -> {run.state}, values {values.mapped('value')}",
+    )
+
+
 def check_new_invoice(env, checks):
     """Factur-X still issues after the upgrade, on the same chain."""
     params = env["ir.config_parameter"].sudo()
@@ -238,6 +253,7 @@ def main(env):
     check_settings(env, checks)
     check_references(env, checks)
     check_owners(env, checks)
+    check_dunning_run(env, checks)
     check_new_invoice(env, checks)
     print(json.dumps({"checked": checks.checked, "problems": checks.problems}))
 

@@ -1,7 +1,5 @@
 # Copyright 2026 Facturo
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from contextlib import contextmanager
-from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -22,16 +20,6 @@ class ConsolidationCommon(RecurringBillingCommon):
         cls.env.company.sudo().consolidation_policy_id = cls.policy
         cls.partner_b.lang = "en_US"
         return result
-
-    @contextmanager
-    def _no_commit(self):
-        """Bill runs commit their progress; tests keep one transaction."""
-        with patch.object(
-            type(self.env["ir.cron"]),
-            "_commit_progress",
-            lambda self, processed=0, remaining=None, deactivate=False: float("inf"),
-        ):
-            yield
 
     def _run(self, date, preview=True, **values):
         with freeze_time(date), self._no_commit():

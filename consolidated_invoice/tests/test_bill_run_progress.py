@@ -5,6 +5,7 @@ import json
 from freezegun import freeze_time
 from lxml import etree
 
+from odoo.fields import Domain
 from odoo.tests import tagged
 from odoo.tools import formatLang, html2plaintext, mute_logger
 from odoo.tools.safe_eval import safe_eval
@@ -288,7 +289,9 @@ class TestBillRunProgress(ConsolidationCommon):
             ).action_view_customers()
             self.assertEqual(action["context"], {f"search_default_{name}": 1})
             self.assertEqual(
-                self.env["bill.run.customer"].search(action["domain"] + domain),
+                self.env["bill.run.customer"].search(
+                    Domain(action["domain"]) & Domain(domain)
+                ),
                 run.customer_ids.filtered(
                     lambda c, name=name: c.state == name.removeprefix("filter_")
                 ),

@@ -8,8 +8,6 @@ from odoo.tests import tagged
 
 from odoo.addons.recurring_billing.tests.common import RecurringBillingCommon
 
-from .common import ConsolidationCommon
-
 
 @tagged("post_install", "-at_install")
 class TestDefaultPolicy(RecurringBillingCommon):
@@ -33,7 +31,7 @@ class TestDefaultPolicy(RecurringBillingCommon):
                 self._contract(
                     "2026-01-01", self.monthly_calendar, partner_id=partner.id
                 )
-        with freeze_time("2026-01-01"), ConsolidationCommon._no_commit(self):
+        with freeze_time("2026-01-01"), self._no_commit():
             run = self.env["bill.run"].create({"date": "2026-01-01"})
             run.action_preview()
             self.assertEqual(run.customer_ids.mapped("preview_invoice_count"), [1] * 3)
@@ -70,7 +68,7 @@ class TestDefaultPolicy(RecurringBillingCommon):
         contracts = self._contract("2026-01-15", on_the_15th) | self._contract(
             "2026-01-15", on_the_15th, lines=[{"product_id": self.support.id}]
         )
-        with freeze_time("2026-01-15"), ConsolidationCommon._no_commit(self):
+        with freeze_time("2026-01-15"), self._no_commit():
             run = self.env["bill.run"].create({"date": "2026-01-15"})
             run._start()
             run._process()

@@ -1,4 +1,4 @@
-"""Grouping keys of consolidated invoices (consolidation.md §2–3).
+"""Grouping keys of consolidated invoices (readme/DESCRIPTION.md).
 
 Keys are read from the prepared invoice values, never from the source
 documents, and every key value is normalised so that it is never None: an id
@@ -7,9 +7,7 @@ grouping by such tuples can neither merge by accident (a key missing from the
 values) nor raise TypeError (None next to an integer).
 """
 
-
-class GroupingError(ValueError):
-    """Charges that cannot be grouped as the policy says."""
+from .exceptions import GroupingError
 
 
 def normalise(value):
@@ -40,26 +38,16 @@ def key_of(values, key_names):
 
 
 def _sortable(value):
-    # False sorts before every id and every string without comparing types
-    return (
-        (0, "")
-        if value is False
-        else (1, value)
-        if isinstance(value, int)
-        else (
-            2,
-            value,
-        )
-    )
-
-
-def group(items, key):
-    """``items`` grouped by ``key(item)``, groups in key order, items in their
-    original order inside a group."""
-    groups = {}
-    for item in items:
-        groups.setdefault(key(item), []).append(item)
-    return [groups[k] for k in sorted(groups)]
+    """``value`` tagged with its kind, so that keys compare without comparing
+    types: False first, then ids, then text, then tuples (a relation's
+    ``(id, name)``, a Command list), element by element in the same way."""
+    if value is False:
+        return (0, "")
+    if isinstance(value, int):
+        return (1, value)
+    if isinstance(value, tuple):
+        return (3, tuple(_sortable(item) for item in value))
+    return (2, value)
 
 
 def differing_keys(keys, key_names):

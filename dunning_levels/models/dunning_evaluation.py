@@ -4,6 +4,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, models
+from odoo.fields import Domain
 from odoo.tools import SQL, format_amount, format_date, formatLang
 
 from odoo.addons.account_invoice_fr.tools import rates
@@ -167,13 +168,9 @@ class DunningEvaluation(models.AbstractModel):
     def _past_actions(self, company, partner_ids, move_ids, on_date, interval):
         since = on_date - timedelta(days=max(interval, 1))
         actions = self.env["dunning.action"].search_fetch(
-            [
-                ("company_id", "=", company.id),
-                ("partner_id", "in", partner_ids),
-                "|",
-                ("move_id", "in", move_ids),
-                ("date", ">=", since),
-            ],
+            Domain("company_id", "=", company.id)
+            & Domain("partner_id", "in", partner_ids)
+            & (Domain("move_id", "in", move_ids) | Domain("date", ">=", since)),
             ["partner_id", "move_id", "level_sequence", "date"],
         )
         past = defaultdict(list)

@@ -12,6 +12,8 @@ from ..tools import engine
 _logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 100
+# the states of a run that has been through every customer
+FINISHED_STATES = ("done", "partly_failed", "failed")
 
 
 class DunningRun(models.Model):
@@ -20,7 +22,10 @@ class DunningRun(models.Model):
     *Preview* shows what would be sent and why, without writing any action;
     *Run* evaluates every customer again (an invoice paid meanwhile is not
     reminded), sends one message per customer and logs the actions. The
-    daily cron runs the same code in committed batches.
+    daily cron runs the same code in committed batches. A run that got
+    through every customer is *done*, *partly failed* when some of them
+    failed, *failed* when all of them did (the states of a bill run); the
+    failed customers are tried again by the next day's run.
     """
 
     _name = "dunning.run"
@@ -40,9 +45,11 @@ class DunningRun(models.Model):
     state = fields.Selection(
         [
             ("draft", "Draft"),
-            ("preview", "Previewed"),
+            ("previewed", "Previewed"),
             ("running", "Running"),
             ("done", "Done"),
+            ("partly_failed", "Partly failed"),
+            ("failed", "Failed"),
         ],
         default="draft",
         required=True,
@@ -83,7 +90,7 @@ class DunningRun(models.Model):
             run.preview_count = counts[run.id, "to_send"][0]
             run.amount_total = (
                 counts[run.id, "to_send"][1]
-                if run.state == "preview"
+                if run.state == "previewed"
                 else counts[run.id, "sent"][1]
             )
 
@@ -123,7 +130,7 @@ class DunningRun(models.Model):
 
     def _check_can_change(self):
         self.ensure_one()
-        if self.state == "done":
+        if self.state in FINISHED_STATES:
             raise UserError(
                 self.env._("The dunning run %(run)s is already done.", run=self.name)
             )
@@ -160,7 +167,7 @@ class DunningRun(models.Model):
             )
             self._record_rate_warnings(results)
             self._release_cache()
-        self.state = "preview"
+        self.state = "previewed"
 
     def _start(self):
         self.ensure_one()
@@ -210,10 +217,22 @@ class DunningRun(models.Model):
             if Cron._commit_progress(len(batch), remaining=remaining) <= 0:
                 _logger.info("Dunning run %s: time is up, resumes later", self.name)
                 return False
-        self.state = "done"
-        self.invalidate_recordset(["sent_count", "skipped_count", "error_count"])
+        self._conclude()
         Cron._commit_progress(0, remaining=0)
         return True
+
+    def _conclude(self):
+        """Done once every customer was processed; partly failed when some
+        customers failed, failed when all of them did."""
+        self.ensure_one()
+        self.invalidate_recordset(["sent_count", "skipped_count", "error_count"])
+        processed = self.customer_ids.filtered(lambda c: not c.preview)
+        if not self.error_count:
+            self.state = "done"
+        elif self.error_count == len(processed):
+            self.state = "failed"
+        else:
+            self.state = "partly_failed"
 
     def _record_rate_warnings(self, results):
         """Rate problems of the penalties claimed, kept on each policy."""

@@ -5,7 +5,7 @@ import logging
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.fields import Command
+from odoo.fields import Command, Domain
 from odoo.tools import SQL, format_datetime
 
 from ..tools import failures as failure_tools
@@ -461,13 +461,7 @@ class DunningSend(models.AbstractModel):
         for customer, currency, lines in batch:
             company = customer.company_id
             if company not in journals:
-                journals[company] = self.env["account.journal"].search(
-                    [
-                        ("company_id", "=", company.id),
-                        ("type", "=", "sale"),
-                    ],
-                    limit=1,
-                )
+                journals[company] = company._get_sale_journal()
             values.append(
                 self._hook_prepare_charge_invoice(
                     customer, currency, lines, journals[company]
@@ -542,13 +536,9 @@ class DunningSend(models.AbstractModel):
         """
         failed = {c.partner_id.id: c for c in customers if c.state == "error"}
         cards = self.env["dunning.customer"].search(
-            [
-                ("company_id", "=", run.company_id.id),
-                ("partner_id", "in", list(results)),
-                "|",
-                ("partner_id", "in", list(failed)),
-                ("error_count", ">", 0),
-            ]
+            Domain("company_id", "=", run.company_id.id)
+            & Domain("partner_id", "in", list(results))
+            & (Domain("partner_id", "in", list(failed)) | Domain("error_count", ">", 0))
         )
         for card in cards:
             customer = failed.get(card.partner_id.id)

@@ -33,7 +33,7 @@ class ResPartner(models.Model):
     dunning_run_customer_ids = fields.One2many(
         "dunning.run.customer",
         "partner_id",
-        domain=[("state", "!=", "preview")],
+        domain=[("preview", "=", False)],
     )
     dunning_dispute_ids = fields.One2many("dunning.dispute", "partner_id")
     dunning_promise_ids = fields.One2many("dunning.promise", "partner_id")

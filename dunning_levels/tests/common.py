@@ -1,7 +1,5 @@
 # Copyright 2026 Facturo
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from contextlib import contextmanager
-from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -9,9 +7,10 @@ from odoo.fields import Command
 from odoo.tests import new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from odoo.addons.account_invoice_fr.tests.common import NoCommitMixin
 
 
-class DunningCommon(AccountTestInvoicingCommon):
+class DunningCommon(NoCommitMixin, AccountTestInvoicingCommon):
     """A company in euros with the seeded late-payment rates, a three-level
     policy (5, 20 and 45 days) and a credit controller running the tests."""
 
@@ -133,16 +132,6 @@ class DunningCommon(AccountTestInvoicingCommon):
                 .create({"amount": amount, "payment_date": date})
                 ._create_payments()
             )
-
-    @contextmanager
-    def _no_commit(self):
-        """Runs commit their progress; tests keep one transaction."""
-        with patch.object(
-            type(self.env["ir.cron"]),
-            "_commit_progress",
-            lambda self, processed=0, remaining=None, deactivate=False: float("inf"),
-        ):
-            yield
 
     def _new_run(self, date, company=None):
         company = company or self.env.company

@@ -82,6 +82,8 @@ class TestDunningFailures(DunningCommon):
             second = self._cron("2026-03-16")
         self.assertEqual(self._reminder(first).state, "error")
         self.assertEqual(self._reminder(second).state, "error")
+        self.assertEqual(first.customer_ids, self._reminder(first))
+        self.assertEqual((first.state, second.state), ("failed", "failed"))
         messages = self._notes("SMTP refused")
         self.assertEqual(len(messages), 1)
         self.assertIn("2 times in a row", str(messages.body))
@@ -96,6 +98,7 @@ class TestDunningFailures(DunningCommon):
 
         third = self._cron("2026-03-17")
         self.assertEqual(self._reminder(third).state, "sent")
+        self.assertEqual(third.state, "done")
         self.assertFalse(self._failure_activities())
         self.assertFalse(card.error_count)
         self.assertFalse(card.error)

@@ -88,7 +88,7 @@ class TestDunningRun(DunningCommon):
         with freeze_time("2026-03-15"):
             run = self._new_run("2026-03-15")
             run.action_preview()
-        self.assertEqual(run.state, "preview")
+        self.assertEqual(run.state, "previewed")
         preview = run.customer_ids.filtered(lambda c: c.partner_id == self.customer)
         self.assertTrue(preview.preview)
         self.assertEqual(preview.state, "to_send")

@@ -134,3 +134,4 @@ class TestDunningSkips(DunningCommon):
         self.assertEqual(self._reminder(run, other).state, "sent")
         self.assertEqual(self._reminder(run).state, "error")
         self.assertIn("SMTP refused", self._reminder(run).error)
+        self.assertEqual(run.state, "partly_failed")

@@ -45,9 +45,14 @@ class TestDunningLevelsInstall(TransactionCase):
         rate_menu = self.env.ref("dunning_levels.dunning_rate_menu")
         manager_menus = Menu.with_user(self.manager)._visible_menu_ids()
         self.assertTrue({policy_menu.id, rate_menu.id} <= manager_menus)
-        self.assertNotIn(
-            policy_menu.id, Menu.with_user(self.controller)._visible_menu_ids()
-        )
+        controller_menus = Menu.with_user(self.controller)._visible_menu_ids()
+        self.assertNotIn(policy_menu.id, controller_menus)
+        run_menu = self.env.ref("dunning_levels.dunning_run_menu")
+        self.assertIn(run_menu.id, controller_menus)
+        # core's Configuration menu stays for accounting administrators
+        core = self.env.ref("account.menu_finance_configuration")
+        self.assertEqual(core.group_ids, self.env.ref("account.group_account_manager"))
+        self.assertNotIn(core.id, manager_menus)
 
     def test_access_rights(self):
         policy = self._policy([{"sequence": 1, "name": "Reminder", "delay_days": 10}])

@@ -1,5 +1,6 @@
 """Dunning engine: from a customer's open items and a date to the level reached,
-the reminder's content and the actions to create (dunning_fr.md §2–§5, §8).
+the reminder's content and the actions to create (readme/DESCRIPTION.md; the
+penalties and the indemnity of Code de commerce L441-10 II and D441-5).
 
 One evaluation covers one customer (commercial partner × company) on one day.
 

@@ -5,6 +5,7 @@ column order (``tools/canonical.py``), read with a server-side cursor."""
 
 from odoo import api, models
 from odoo.exceptions import UserError
+from odoo.fields import Domain
 from odoo.tools import SQL
 from odoo.tools.query import Query
 
@@ -40,28 +41,28 @@ class LedgerExportExtract(models.AbstractModel):
     def _base_domain(self, export):
         """Journal items of ``export``, whatever their date (hook)."""
         company = export.company_id
-        domain = [
-            ("company_id", "in", company._accessible_branches().ids),
-            ("balance", "!=", 0.0),
-            (
-                "parent_state",
-                "in",
-                ["posted"] if export.official else ["posted", "draft"],
-            ),
-        ]
+        domain = Domain(
+            [
+                ("company_id", "in", company._accessible_branches().ids),
+                ("balance", "!=", 0.0),
+                (
+                    "parent_state",
+                    "in",
+                    ["posted"] if export.official else ["posted", "draft"],
+                ),
+            ]
+        )
         if export.excluded_journal_ids:
-            domain.append(("journal_id", "not in", export.excluded_journal_ids.ids))
+            domain &= Domain("journal_id", "not in", export.excluded_journal_ids.ids)
         if export.only_not_exported and export.export_format in MARKED_FORMATS:
-            domain.append(("move_id.ledger_export_id", "=", False))
+            domain &= Domain("move_id.ledger_export_id", "=", False)
         return domain
 
     @api.model
     def _period_domain(self, export):
-        return [
-            *self._base_domain(export),
-            ("date", ">=", export.date_from),
-            ("date", "<=", export.date_to),
-        ]
+        return self._base_domain(export) & Domain(
+            [("date", ">=", export.date_from), ("date", "<=", export.date_to)]
+        )
 
     @api.model
     def _period_query(self, export):
@@ -373,11 +374,13 @@ class LedgerExportExtract(models.AbstractModel):
         company = export.company_id
         MoveLine = self.env["account.move.line"].with_company(company)
         query = MoveLine._search(
-            [
-                *self._base_domain(export),
-                ("date", "<", export.date_from),
-                ("account_id.include_initial_balance", "=", True),
-            ]
+            self._base_domain(export)
+            & Domain(
+                [
+                    ("date", "<", export.date_from),
+                    ("account_id.include_initial_balance", "=", True),
+                ]
+            )
         )
         query.order = None
         line = "account_move_line"
@@ -432,20 +435,23 @@ class LedgerExportExtract(models.AbstractModel):
         the PCG account 120 (profit) or 129 (loss), else the current year
         earnings account whatever its code (Odoo creates it as 999999)."""
         Account = self.env["account.account"].with_company(company)
-        domain = Account._check_company_domain(company)
+        # a list for accounts (check_companies_domain_parent_of)
+        domain = Domain(Account._check_company_domain(company))
         unaffected = Account.search(
-            [*domain, ("account_type", "=", "equity_unaffected")], order="code"
+            domain & Domain("account_type", "=", "equity_unaffected"), order="code"
         )
         pcg = unaffected.filtered(lambda account: account.code[:1] in "1234567")
         if not pcg:
             prefixes = ("120", "129") if profit else ("129", "120")
             for prefix in prefixes:
                 pcg = Account.search(
-                    [
-                        *domain,
-                        ("account_type", "in", ("equity", "equity_unaffected")),
-                        ("code", "=like", f"{prefix}%"),
-                    ],
+                    domain
+                    & Domain(
+                        [
+                            ("account_type", "in", ("equity", "equity_unaffected")),
+                            ("code", "=like", f"{prefix}%"),
+                        ]
+                    ),
                     order="code",
                     limit=1,
                 )

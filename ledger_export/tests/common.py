@@ -1,8 +1,6 @@
 # Copyright 2026 Facturo
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import base64
-from contextlib import contextmanager
-from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -135,16 +133,6 @@ class LedgerExportCommon(AccountTestInvoicingCommon):
                 continue
             counters[prefix] = counters.get(prefix, 0) + 1
             account.code = f"{prefix}{counters[prefix]:03d}"
-
-    @contextmanager
-    def _no_commit(self):
-        """Crons commit their progress; tests keep one transaction."""
-        with patch.object(
-            type(self.env["ir.cron"]),
-            "_commit_progress",
-            lambda self, processed=0, remaining=None, deactivate=False: float("inf"),
-        ):
-            yield
 
     def _export(self, user=None, **values):
         """Run the wizard as ``user`` (the exporter) and return the export."""

@@ -5,6 +5,7 @@ import hashlib
 import io
 
 from odoo.exceptions import UserError
+from odoo.fields import Domain
 from odoo.tests import tagged
 
 from odoo.addons.ledger_export.tools import fec, fec_check
@@ -68,10 +69,8 @@ class TestFecExport(LedgerExportCommon):
         receivable = self.company_data["default_account_receivable"]
         payable = self.partner_b.property_account_payable_id
         result = self.env["account.account"].search(
-            [
-                *self.env["account.account"]._check_company_domain(self.env.company),
-                ("account_type", "=", "equity_unaffected"),
-            ],
+            Domain(self.env["account.account"]._check_company_domain(self.env.company))
+            & Domain("account_type", "=", "equity_unaffected"),
             order="code",
             limit=1,
         )
@@ -159,10 +158,8 @@ class TestFecExport(LedgerExportCommon):
         PCG: the result carried forward goes to 120 (a profit) instead."""
         Account = self.env["account.account"]
         unaffected = Account.search(
-            [
-                *Account._check_company_domain(self.env.company),
-                ("account_type", "=", "equity_unaffected"),
-            ]
+            Domain(Account._check_company_domain(self.env.company))
+            & Domain("account_type", "=", "equity_unaffected")
         )
         for index, account in enumerate(unaffected):
             account.code = f"99999{index}"

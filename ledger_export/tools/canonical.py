@@ -1,7 +1,7 @@
 """The canonical extract: one tuple per journal item, shared by every format.
 
 The export query returns its columns in the order of :class:`FecLine` (the
-18 FEC fields, fec.md §2), so a database row, a ``FecLine`` and any 18-item
+18 FEC fields of LPF art. A47 A-1), so a database row, a ``FecLine`` and any 18-item
 sequence are interchangeable. Values may be Python objects (``date``,
 ``Decimal``) as a DB-API cursor returns them, or the text a PostgreSQL
 ``COPY … TO STDOUT`` writes (``2024-01-31``, ``1234.50``): the converters
@@ -141,7 +141,7 @@ def opening_lines(
 ):
     """Generate the opening entry ("à-nouveaux") from carried-forward balances.
 
-    As Odoo builds it (fec.md §4): journal ``OUV``, entry
+    As Odoo's ``l10n_fr_fec`` builds it: journal ``OUV``, entry
     ``OUVERTURE/<year>``, dated the first day of the fiscal year, one line per
     balance-sheet account and, for receivables and payables, one per partner
     (``aux_account``). ``balances`` is an iterable of :class:`OpeningBalance`

@@ -1,6 +1,6 @@
 """The French *Fichier des Écritures Comptables* (FEC): writer and reader.
 
-Format (fec.md §2–3, LPF art. A47 A-1, general case only):
+Format (LPF art. A47 A-1, general case only; BOI-CF-IOR-60-40-20):
 
 * 18 columns, first line the field names :data:`FEC_COLUMNS`;
 * separator ``|`` (default) or tab, lines ending CR LF;
@@ -151,7 +151,7 @@ def siren_from_vat(vat):
 def siren_from_registry(value):
     """The SIREN in a company registry value: a SIREN, a SIRET or ``RCS … 123 456 789``.
 
-    For companies without a VAT number (DOM-TOM, fec.md §3).
+    For companies without a VAT number (DOM-TOM).
     """
     digits = re.sub(r"\D", "", str(value or ""))
     if len(digits) not in (9, 14):
@@ -462,7 +462,8 @@ def open_source(source):
 def iter_physical_lines(stream, chunk_size=FLUSH_SIZE):
     """Yield ``(bytes without terminator, terminator)`` from a binary stream.
 
-    Lines end with CR LF, LF or CR (fec.md §3), as in universal newlines; the
+    Lines end with CR LF, LF or CR (A47 A-1: CR and/or LF), as in universal
+    newlines; the
     last line may have no terminator (``b""``).
     """
     pending = b""

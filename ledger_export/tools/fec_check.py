@@ -1,4 +1,5 @@
-"""Checks of a FEC file, run before the file is offered (fec.md §5).
+"""Checks of a FEC file, run before the file is offered (LPF art. A47 A-1 and
+the DGFiP's Test Compta Demat).
 
 :func:`check_fec` streams a file (bytes, a path or a binary file object, in
 ISO 8859-15 or UTF-8, ``|`` or tab separated) once and returns a
@@ -18,7 +19,7 @@ entries first, chronological order, dates inside the fiscal year.
 
 Severities: ``error`` blocks the official file; ``warning`` is listed in the
 description document but does not block (a numbering gap, e.g. a cancelled
-invoice, is legitimate once explained, fec.md §4); ``info`` is informative.
+invoice, is legitimate once explained); ``info`` is informative.
 """
 
 # _lt only marks templates for Odoo's extraction: the tools have no env, the

@@ -1,4 +1,4 @@
-"""Accountants' formats built from the canonical extract (fec.md §9).
+"""Accountants' formats built from the canonical extract (readme/DESCRIPTION.md).
 
 Every writer takes the same rows as the FEC writer (:class:`~.canonical.FecLine`
 or 18-value tuples, any iterable, consumed once) and writes bytes to a binary
@@ -19,9 +19,9 @@ transliterated (see :mod:`.text`).
   decimals, the credit balance as a positive number, ``,`` delimiter, UTF-8.
   Memory grows with the number of accounts only.
 * :func:`write_quadra`: Quadratus "QC_ASC" fixed-width ASCII, one ``M``
-  record per journal item. fec.md gives the account (8 characters), journal
-  (2), date (JJMMAA), D/C flag and amount in cents; the other positions and
-  widths follow the record layout of QC_ASC.doc (02/2015) as Akretion's
+  record per journal item: account (8 characters), journal (2), date
+  (JJMMAA), D/C flag and amount in cents; the positions and widths follow
+  the record layout of QC_ASC.doc (02/2015) as Akretion's
   ``account_move_export_quadra`` implements it (:data:`QUADRA_M_LAYOUT`).
 """
 
@@ -414,15 +414,15 @@ def _all_balance_rows(items):
 # (field, width) of the "M" (journal item) record, in order
 QUADRA_M_LAYOUT = (
     ("type", 1),  # "M"
-    ("account", 8),  # fec.md: 8-character account
-    ("journal", 2),  # fec.md: 2-character journal
+    ("account", 8),  # 8-character account
+    ("journal", 2),  # 2-character journal
     ("folio", 3),  # always "000"
-    ("date", 6),  # fec.md: JJMMAA
+    ("date", 6),  # JJMMAA
     ("label_code", 1),
     ("free_label", 20),
-    ("direction", 1),  # fec.md: D/C flag
+    ("direction", 1),  # D/C flag
     ("sign", 1),  # "+"; the amount is unsigned
-    ("amount", 12),  # fec.md: amount in cents, zero-padded
+    ("amount", 12),  # amount in cents, zero-padded
     ("counterpart", 8),
     ("due_date", 6),
     ("lettering", 2),

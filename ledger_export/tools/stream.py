@@ -1,7 +1,7 @@
 """Stream the canonical extract out of the database with bounded memory.
 
-fec.md §7: never LIMIT/OFFSET (re-sorts on every page) and never the whole
-result in memory. Two ways are offered, both without importing a driver:
+Never LIMIT/OFFSET (re-sorts on every page) and never the whole result in
+memory. Two ways are offered, both without importing a driver:
 
 * a DB-API cursor read with ``fetchmany`` (:func:`iter_fetchmany`); with
   psycopg2 the rows stay on the server when the cursor is a *named*

@@ -7,8 +7,8 @@ Two problems of every flat export are solved here once:
   ``|``, tab, CR, LF, other C0/C1 control characters and the Unicode line and
   paragraph separators by a single space, then strips the value.
 * **Characters outside the target encoding.** A47 A-1 III allows ASCII or
-  ISO 8859-15 (and we offer UTF-8). fec.md §3: such characters are
-  transliterated, never dropped silently. :class:`Transcoder` tries, in order,
+  ISO 8859-15 (and we offer UTF-8). Such characters are transliterated,
+  never dropped silently. :class:`Transcoder` tries, in order,
   (1) the table :data:`TRANSLITERATIONS` (typographic quotes and dashes, the
   euro sign, ligatures …), (2) Unicode compatibility decomposition (NFKD)
   without the combining marks (``ā`` → ``a``, ``ﬁ`` → ``fi``), and only then
@@ -23,7 +23,7 @@ import unicodedata
 
 from .exceptions import InvalidOptionError
 
-# the encodings A47 A-1 III allows, plus UTF-8 (fec.md §3); EBCDIC is not offered
+# the encodings A47 A-1 III allows, plus UTF-8; EBCDIC is not offered
 FEC_ENCODINGS = ("iso8859-15", "utf-8", "ascii")
 REPLACEMENT = "?"
 MAX_SAMPLES = 20

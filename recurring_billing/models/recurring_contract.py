@@ -358,15 +358,7 @@ class RecurringContract(models.Model):
     @api.depends("company_id")
     def _compute_journal_id(self):
         for contract in self:
-            contract.journal_id = self.env["account.journal"].search(
-                [
-                    *self.env["account.journal"]._check_company_domain(
-                        contract.company_id
-                    ),
-                    ("type", "=", "sale"),
-                ],
-                limit=1,
-            )
+            contract.journal_id = contract.company_id._get_sale_journal()
 
     @api.depends("date_end", "notice_days")
     def _compute_notice_date(self):

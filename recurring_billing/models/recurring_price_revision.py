@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools import revision as revision_tools
+from ..tools.exceptions import RevisionError
 
 
 class RecurringPriceRevision(models.AbstractModel):
@@ -195,7 +196,7 @@ class RecurringPriceRevision(models.AbstractModel):
                 cap=cap,
                 floor=floor,
             )
-        except revision_tools.RevisionError as error:
+        except RevisionError as error:
             raise UserError(
                 self.env._(
                     "Contract %(contract)s cannot be revised: %(error)s",

@@ -6,9 +6,10 @@ from odoo.fields import Command
 from odoo.tests import new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from odoo.addons.account_invoice_fr.tests.common import NoCommitMixin
 
 
-class RecurringBillingCommon(AccountTestInvoicingCommon):
+class RecurringBillingCommon(NoCommitMixin, AccountTestInvoicingCommon):
     """Rules, a subscription product and a billing user (tests run as them)."""
 
     @classmethod

@@ -47,6 +47,19 @@ class TestRecurringBillingInstall(TransactionCase):
         self.assertIn(menu.id, manager_menus)
         self.assertIn(menu.parent_id.parent_id.id, manager_menus)
         self.assertNotIn(menu.id, user_menus)
+        self.assertIn(
+            self.env.ref("recurring_billing.recurring_contract_menu").id, user_menus
+        )
+
+    def test_core_configuration_menu_is_left_alone(self):
+        """The billing configuration is in the addon's own section: core's
+        Configuration menu stays for accounting administrators."""
+        core = self.env.ref("account.menu_finance_configuration")
+        self.assertEqual(core.group_ids, self.env.ref("account.group_account_manager"))
+        manager_menus = (
+            self.env["ir.ui.menu"].with_user(self.billing_manager)._visible_menu_ids()
+        )
+        self.assertNotIn(core.id, manager_menus)
 
     def test_access_rights(self):
         rule = (

@@ -1,4 +1,4 @@
-"""Prorated prices and line amounts, exact (recurrence.md §5).
+"""Prorated prices and line amounts, exact (readme/CONFIGURE.md, *Amounts*).
 
 One rounding per figure: the prorated unit price is the full price times the
 exact proration factor, rounded once to the *Product Price* precision; the

@@ -1,4 +1,4 @@
-"""Anchor-true billing periods, proration and due charges (recurrence.md).
+"""Anchor-true billing periods, proration and due charges (readme/CONFIGURE.md).
 
 Every boundary is computed from the anchor and the period index, never from
 the previous period: B(n) = A + n·M months, the day clamped to the month's
@@ -11,15 +11,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
 
+from .exceptions import RecurrenceError
+
 MONTH_UNITS = {"month": 1, "quarter": 3, "semester": 6, "year": 12}
 DAY_UNITS = {"day": 1, "week": 7}
 METHODS = ("actual_days", "30_360", "none")
 # safety net for loops over periods: more than 400 years of months
 MAX_PERIODS = 5000
-
-
-class RecurrenceError(ValueError):
-    """Invalid recurrence settings or dates."""
 
 
 def last_day_of_month(year, month):

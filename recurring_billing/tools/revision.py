@@ -1,4 +1,4 @@
-"""Price revision by percentage or by index, with cap and floor (recurrence.md §9).
+"""Price revision by percentage or by index, with cap and floor (readme/USAGE.md).
 
 P1 = P0 × r, where r = 1 + p/100 (percentage) or S1/S0 (index: S0 the base
 reference value, S1 the latest value published on or before the revision
@@ -8,11 +8,8 @@ to the Product Price precision.
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from .exceptions import RevisionError
 from .recurrence import add_months, boundary, period_index
-
-
-class RevisionError(ValueError):
-    """Revision settings that cannot give a price."""
 
 
 def _decimal(value):

@@ -8,8 +8,8 @@ registry.category("web_tour.tours").add("dunning_run_tour", {
             trigger: ".o_kanban_view",
         },
         {
-            content: "Open the Customers menu",
-            trigger: ".o_menu_sections button:contains(Customers)",
+            content: "Open the Dunning menu",
+            trigger: ".o_menu_sections button:contains(Dunning)",
             run: "click",
         },
         {
