@@ -315,20 +315,10 @@ class RecurringInvoicing(models.AbstractModel):
         """The invoice header of a sale order, with every consolidation key."""
         header = order._prepare_invoice()
         header.pop("transaction_ids", None)
-        header.setdefault(
-            "journal_id",
-            self.env["account.journal"]
-            .search(
-                [
-                    *self.env["account.journal"]._check_company_domain(
-                        order.company_id
-                    ),
-                    ("type", "=", "sale"),
-                ],
-                limit=1,
-            )
-            .id,
-        )
+        if not header.get("journal_id"):
+            header["journal_id"] = order.company_id._get_sale_journal(
+                order.currency_id
+            ).id
         header["buyer_reference"] = ""
         header["purchase_order_reference"] = order.client_order_ref or ""
         return header
