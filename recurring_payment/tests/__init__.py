@@ -1,0 +1,3 @@
+from . import test_collection
+from . import test_collection_setup
+from . import test_multi_company
