@@ -118,7 +118,7 @@ class AccountMove(models.Model):
                 move._collection_attempt_values(day, 1, move.payment_token_id)
             )
         if values:
-            self.env["recurring.payment.attempt"].create(values)
+            self.env["recurring.payment.attempt"].sudo().create(values)
             self.env.ref(
                 "recurring_payment.ir_cron_recurring_payment_collect"
             )._trigger()
@@ -152,7 +152,7 @@ class AccountMove(models.Model):
             move.write({"payment_token_id": token.id, "collection_state": "scheduled"})
             values.append(move._collection_attempt_values(today, number + 1, token))
         if values:
-            self.env["recurring.payment.attempt"].create(values)
+            self.env["recurring.payment.attempt"].sudo().create(values)
             self.env.ref(
                 "recurring_payment.ir_cron_recurring_payment_collect"
             )._trigger()

@@ -120,7 +120,7 @@ class RecurringPaymentAttempt(models.Model):
         for company, company_attempts in attempts.grouped("company_id").items():
             for start in range(0, len(company_attempts), batch_size):
                 chunk = company_attempts[start : start + batch_size]
-                chunk.with_company(company)._collect()
+                chunk.sudo().with_company(company)._collect()
                 remaining -= len(chunk)
                 if cron._commit_progress(len(chunk), remaining=remaining) <= 0:
                     return
@@ -283,7 +283,7 @@ class RecurringPaymentAttempt(models.Model):
                 retry_days,
             )
         if next_day and not move.currency_id.is_zero(move.amount_residual):
-            self.create(
+            self.sudo().create(
                 move._collection_attempt_values(
                     next_day, self.attempt_number + 1, self.token_id
                 )

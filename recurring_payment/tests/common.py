@@ -16,13 +16,14 @@ class CollectionCommon(RecurringBillingCommon):
 
     @classmethod
     def _setup_billing_data(cls):
-        super()._setup_billing_data()
+        result = super()._setup_billing_data()
         cls.pm_demo = cls.env.ref("payment_demo.payment_method_demo")
         cls.provider = cls._demo_provider(cls.env.company, cls.company_data)
         cls.token_done = cls._token("done")
         cls.token_pending = cls._token("pending")
         cls.token_error = cls._token("error")
         cls.token_cancel = cls._token("cancel")
+        return result
 
     @classmethod
     def _demo_provider(cls, company, company_data):

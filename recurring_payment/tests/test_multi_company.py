@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from freezegun import freeze_time
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 from odoo.tests import tagged
 
@@ -13,11 +13,12 @@ from .common import CollectionCommon
 class TestCollectionMultiCompany(CollectionCommon):
     @classmethod
     def _setup_billing_data(cls):
-        super()._setup_billing_data()
+        result = super()._setup_billing_data()
         cls.other = cls.setup_other_company(name="Other Collection Co")
         cls.other_company = cls.other["company"]
         cls.other_provider = cls._demo_provider(cls.other_company, cls.other)
         cls.other_token = cls._token("done", provider=cls.other_provider)
+        return result
 
     def test_each_company_charges_with_its_own_provider_and_sees_its_own(self):
         move = self._invoice(self.token_done)
@@ -58,7 +59,7 @@ class TestCollectionMultiCompany(CollectionCommon):
             )
 
     def test_a_token_of_another_company_is_refused(self):
-        with self.assertRaises(Exception):
+        with self.assertRaises(UserError):
             self._contract(
                 "2026-01-01",
                 self.monthly_calendar,
