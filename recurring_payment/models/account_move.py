@@ -1,5 +1,7 @@
 # Copyright 2026 Facturo
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.tools import format_amount, format_date
 
@@ -8,6 +10,10 @@ from ..tools import schedule
 #: collection states during which the invoice is being collected: dunning
 #: leaves it alone (a charge waits for its date, its retry, or its provider)
 COLLECTING_STATES = ("scheduled", "pending")
+
+#: attempts that are collecting or have collected: posting again (after a
+#: reset to draft) starts no other collection
+ACTIVE_ATTEMPT_STATES = ("scheduled", "charging", "pending", "done")
 
 #: payment method codes that are direct debits: the customer is told amount
 #: and date ``recurring_payment_notice_days`` before the debit
@@ -86,7 +92,9 @@ class AccountMove(models.Model):
         posted.filtered(
             lambda move: move.payment_token_id
             and move.move_type == "out_invoice"
-            and not move.payment_attempt_ids
+            and not move.payment_attempt_ids.filtered(
+                lambda attempt: attempt.state in ACTIVE_ATTEMPT_STATES
+            )
         )._collection_start()
         return posted
 
@@ -106,17 +114,22 @@ class AccountMove(models.Model):
         )
 
     def _collection_start(self):
-        """Schedule attempt 1 of each invoice (one row per invoice and
-        attempt number; the database refuses a second one)."""
+        """Schedule the first attempt of each invoice (one row per invoice
+        and attempt number; the database refuses a second one); an invoice
+        reset to draft and posted again gets the next number."""
         values = []
+        by_day = defaultdict(lambda: self.browse())
         for move in self:
             if move.currency_id.is_zero(move.amount_residual):
                 continue
             day = move._collection_first_date()
-            move.write({"collection_state": "scheduled", "collection_date": day})
+            by_day[day] |= move
+            number = max(move.payment_attempt_ids.mapped("attempt_number"), default=0)
             values.append(
-                move._collection_attempt_values(day, 1, move.payment_token_id)
+                move._collection_attempt_values(day, number + 1, move.payment_token_id)
             )
+        for day, moves in by_day.items():
+            moves.write({"collection_state": "scheduled", "collection_date": day})
         if values:
             self.env["recurring.payment.attempt"].sudo().create(values)
             self.env.ref(
@@ -133,9 +146,9 @@ class AccountMove(models.Model):
         }
 
     def _collection_restart(self, token):
-        """Retry at once with ``token`` (a new payment method): the waiting
-        attempts are cancelled and a new one is scheduled for today."""
-        today = fields.Date.context_today(self)
+        """Retry with ``token`` (a new payment method): the waiting attempts
+        are cancelled and a new one is scheduled, today for a card, after the
+        pre-notification lead time for a direct debit."""
         waiting = self.payment_attempt_ids.filtered(
             lambda attempt: attempt.state == "scheduled"
         )
@@ -150,7 +163,8 @@ class AccountMove(models.Model):
                 continue
             number = max(move.payment_attempt_ids.mapped("attempt_number"), default=0)
             move.write({"payment_token_id": token.id, "collection_state": "scheduled"})
-            values.append(move._collection_attempt_values(today, number + 1, token))
+            day = move._collection_first_date()
+            values.append(move._collection_attempt_values(day, number + 1, token))
         if values:
             self.env["recurring.payment.attempt"].sudo().create(values)
             self.env.ref(

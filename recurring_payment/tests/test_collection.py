@@ -172,3 +172,17 @@ class TestCollection(CollectionCommon):
         self._collect("2026-01-01")
         self.assertEqual(self._attempts(move), [(1, "2026-01-01", "cancelled")])
         self.assertFalse(move.sudo().transaction_ids)
+
+    def test_an_invoice_posted_again_is_collected_again(self):
+        move = self._invoice(self.token_done)
+        move.button_draft()
+        self._collect("2026-01-01")
+        self.assertEqual(self._attempts(move), [(1, "2026-01-01", "cancelled")])
+        with freeze_time("2026-01-02"):
+            move.action_post()
+        self.assertEqual(
+            self._attempts(move),
+            [(1, "2026-01-01", "cancelled"), (2, "2026-01-02", "scheduled")],
+        )
+        self._collect("2026-01-02")
+        self.assertEqual(move.collection_state, "paid")
