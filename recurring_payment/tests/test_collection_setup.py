@@ -87,3 +87,18 @@ class TestCollectionSetup(CollectionCommon):
         self._collect("2026-01-01")
         self.assertEqual(self._attempts(move), [(1, "2026-01-01", "failed")])
         self.assertEqual(move.collection_state, "failed")
+
+    def test_a_new_direct_debit_method_waits_for_its_notice(self):
+        move = self._invoice(self.token_error)
+        self._collect("2026-01-01")
+        sepa = self.env.ref("payment.payment_method_sepa_direct_debit")
+        self.provider.sudo().payment_method_ids |= sepa
+        sepa.sudo().active = True
+        debit = self._token("done", method=sepa)
+        with freeze_time("2026-01-02"):
+            move.recurring_contract_ids.payment_token_id = debit
+        self.assertEqual(self._attempts(move)[-1], (3, "2026-01-16", "scheduled"))
+        self._collect("2026-01-15")
+        self.assertEqual(move.collection_state, "scheduled")
+        self._collect("2026-01-16")
+        self.assertEqual(move.collection_state, "paid")
