@@ -49,7 +49,6 @@ class AccountMove(models.Model):
         copy=False,
         readonly=True,
         index="btree_not_null",
-        tracking=True,
         help="Charge scheduled: the next attempt waits for its date. Charge "
         "pending: the provider has not settled it yet. Collection failed: hard "
         "decline or retries exhausted; the invoice is an ordinary overdue invoice.",

@@ -205,7 +205,6 @@ class RecurringPaymentAttempt(models.Model):
                 "amount": transaction.amount,
             }
         )
-        move.collection_state = "pending"
         return True
 
     def _prepare_transaction_values(self):
