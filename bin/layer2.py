@@ -210,10 +210,19 @@ def source_key(addons):
     return digest.hexdigest()[:10]
 
 
+#: Odoo addons that an addon's tests need but the addon itself does not
+#: depend on: they go into the dependencies template with the rest.
+TEST_DEPENDENCIES = {
+    # charges with the demo provider's simulated outcomes
+    "recurring_payment": ["payment_demo"],
+}
+
+
 def dependencies(addons):
     deps = set()
     for addon in addons:
         deps.update(manifest(addon).get("depends", []))
+        deps.update(TEST_DEPENDENCIES.get(addon, []))
     return sorted(deps - set(addons))
 
 

@@ -43,6 +43,16 @@ class AccountMove(models.Model):
             )
             move.service_end_date = max(lines.mapped("service_end_date"), default=False)
 
+    def _get_pending_collection_moves(self):
+        """The invoices of ``self`` whose payment is being collected
+        automatically (a charge or a direct debit scheduled or not yet
+        settled): payment reminders leave them alone.
+
+        None here; a collection addon (``recurring_payment``) extends it, so
+        that dunning reads the state without depending on that addon.
+        """
+        return self.browse()
+
     def _get_late_payment_mentions(self):
         """The L441-9 I mentions of this invoice's PDF, worded in the current
         language, or None.

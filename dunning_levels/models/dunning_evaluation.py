@@ -119,6 +119,7 @@ class DunningEvaluation(models.AbstractModel):
                 "date",
             ]
         )
+        collecting = set(moves._get_pending_collection_moves().ids)
         disputes = self.env["dunning.dispute"].search(
             [
                 ("company_id", "=", company.id),
@@ -154,7 +155,8 @@ class DunningEvaluation(models.AbstractModel):
                     )
                     if is_invoice
                     else 0,
-                    in_direct_debit=is_invoice and move.dunning_direct_debit,
+                    in_direct_debit=is_invoice
+                    and (move.dunning_direct_debit or move.id in collecting),
                     name=move.name,
                     invoice_date=move.invoice_date or None,
                 )
