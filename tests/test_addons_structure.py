@@ -72,7 +72,10 @@ def is_base(addon):
 #: Feature addons that extend another feature addon by design (conventions.md
 #: §1). An addon named after the one it extends (``recurring_billing_usage``)
 #: extends it too.
-EXTENDS = {"consolidated_invoice": {"recurring_billing"}}
+EXTENDS = {
+    "consolidated_invoice": {"recurring_billing"},
+    "recurring_usage": {"recurring_billing", "consolidated_invoice"},
+}
 
 
 def extends(addon, other):
