@@ -26,6 +26,7 @@
         "views/usage_rating_views.xml",
         "views/usage_import_views.xml",
         "views/recurring_contract_views.xml",
+        "views/recurring_contract_portal_templates.xml",
         "wizards/recurring_billing_settings_views.xml",
         "views/recurring_usage_menus.xml",
     ],

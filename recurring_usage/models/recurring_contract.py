@@ -104,7 +104,10 @@ class RecurringContract(models.Model):
         )
         result = []
         for index, (line, start, end) in enumerate(periods):
-            quantity = sum(aggregates.get(index, {}).values())
+            quantity = sum(
+                (quantity for quantity, _count in aggregates.get(index, {}).values()),
+                rating.D(0),
+            )
             result.append(
                 {
                     "line": line,
@@ -158,3 +161,19 @@ class RecurringContract(models.Model):
                 "recurring_usage.usage_current_table",
                 {"contract": contract, "rows": rows},
             )
+
+    def _portal_usage_ratings(self, limit=36):
+        """The rated usage of the contract's posted invoices, latest first."""
+        self.ensure_one()
+        return (
+            self.env["usage.rating"]
+            .sudo()
+            .search(
+                [
+                    ("contract_id", "=", self.id),
+                    ("move_id.state", "=", "posted"),
+                ],
+                order="period_start desc, id desc",
+                limit=limit,
+            )
+        )

@@ -5,9 +5,11 @@ import io
 import json
 import logging
 
+import psycopg2
+
 from odoo import api, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, mute_logger
 
 _logger = logging.getLogger(__name__)
 
@@ -25,6 +27,18 @@ REPORT_ROWS = 1000
 # one raw line per row: no quote or delimiter character can occur in text
 RAW_COPY = "FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01'"
 NUMBER = r"^\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?\s*$"
+# ISO 8601 with plausible fields: cast directly (a day that does not exist,
+# 2026-02-30, makes the statement fail: it is run again with the slower cast
+# that gives NULL)
+TIMESTAMP = (
+    r"^\s*[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+    r"([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?)?\s*$"
+)
+TIMESTAMP_TZ = (
+    r"^\s*[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+    r"[T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?"
+    r"\s*(Z|z|[+-]([01][0-9]|2[0-3])(:?[0-5][0-9])?)\s*$"
+)
 
 
 class UsageIngestion(models.AbstractModel):
@@ -179,6 +193,23 @@ class UsageIngestion(models.AbstractModel):
     @api.model
     def _check_rows(self, offset):
         """One statement: resolve and check every row into ``usage_checked``."""
+        fast = SQL(
+            """
+            CASE WHEN s.timestamp ~ %(plain)s THEN s.timestamp::timestamp
+                 WHEN s.timestamp ~ %(zoned)s
+                   THEN s.timestamp::timestamptz AT TIME ZONE 'UTC' END
+            """,
+            plain=TIMESTAMP,
+            zoned=TIMESTAMP_TZ,
+        )
+        try:
+            with self.env.cr.savepoint(flush=False), mute_logger("odoo.sql_db"):
+                self._check_rows_with(offset, fast)
+        except psycopg2.DataError:
+            self._check_rows_with(offset, SQL("usage_to_timestamp(s.timestamp)"))
+
+    @api.model
+    def _check_rows_with(self, offset, timestamp):
         cr = self.env.cr
         companies = self.env.companies.ids
         cr.execute(
@@ -239,7 +270,7 @@ class UsageIngestion(models.AbstractModel):
                   LEFT JOIN usage_lines l
                          ON l.contract_id = c.id AND l.usage_metric_id = m.id
                   CROSS JOIN LATERAL (
-                    SELECT usage_to_timestamp(s.timestamp) AS ts,
+                    SELECT %(timestamp)s AS ts,
                            CASE WHEN s.quantity IS NULL OR s.quantity = ''
                                   THEN 1::numeric
                                 WHEN s.quantity ~ %(number)s
@@ -254,6 +285,7 @@ class UsageIngestion(models.AbstractModel):
                 companies=companies,
                 offset=offset,
                 number=NUMBER,
+                timestamp=timestamp,
             )
         )
 
@@ -312,7 +344,6 @@ class UsageIngestion(models.AbstractModel):
                        %(uid)s, now() AT TIME ZONE 'UTC'
                   FROM usage_checked
                  WHERE status = 'new'
-                 ORDER BY line_no
                 ON CONFLICT (company_id, source, transaction_id) DO NOTHING
                 """,
                 source=source,
@@ -350,26 +381,27 @@ class UsageIngestion(models.AbstractModel):
 
     @api.model
     def _reasons(self):
-        _ = self.env._
         return {
-            "bad_json": _("Not a JSON object."),
-            "no_transaction": _("No transaction id."),
-            "unknown_contract": _("Unknown contract."),
-            "foreign_company": _("The contract belongs to another company."),
-            "unknown_metric": _("Unknown metric for the contract's company."),
-            "no_usage_line": _("The contract has no usage line for this metric."),
-            "bad_timestamp": _("The timestamp is not a date and time."),
-            "bad_quantity": _("The quantity is not a number."),
-            "bad_properties": _("The properties are not a JSON object."),
-            "period_billed": _(
+            "bad_json": self.env._("Not a JSON object."),
+            "no_transaction": self.env._("No transaction id."),
+            "unknown_contract": self.env._("Unknown contract."),
+            "foreign_company": self.env._("The contract belongs to another company."),
+            "unknown_metric": self.env._("Unknown metric for the contract's company."),
+            "no_usage_line": self.env._(
+                "The contract has no usage line for this metric."
+            ),
+            "bad_timestamp": self.env._("The timestamp is not a date and time."),
+            "bad_quantity": self.env._("The quantity is not a number."),
+            "bad_properties": self.env._("The properties are not a JSON object."),
+            "period_billed": self.env._(
                 "The usage period is already billed and the company refuses late "
                 "events."
             ),
-            "conflict": _(
+            "conflict": self.env._(
                 "Another event with this transaction id was received with a "
                 "different content."
             ),
-            "conflict_in_file": _(
+            "conflict_in_file": self.env._(
                 "An earlier row has this transaction id with a different content."
             ),
         }

@@ -2,7 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
 
-from odoo.tests import HttpCase, tagged
+from odoo import fields
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import UsageCommon
 
@@ -17,6 +18,13 @@ class TestUsageEndpoint(UsageCommon, HttpCase):
             .with_user(cls.billing_user)
             .sudo()
             ._generate(None, "meter", None)
+        )
+        cls.portal_user = new_test_user(
+            cls.env,
+            login="usage_portal",
+            password="usage_portal",
+            groups="base.group_portal",
+            partner_id=cls.partner_a.id,
         )
         return result
 
@@ -82,3 +90,16 @@ class TestUsageEndpoint(UsageCommon, HttpCase):
         foreign.name = "FOREIGN-1"
         response = self._post([self._event("FOREIGN-1", "f")], key=self.key)
         self.assertEqual(response.status_code, 403)
+
+    def test_portal_shows_the_current_usage(self):
+        now = fields.Datetime.now().replace(microsecond=0)
+        event = dict(self._event(self.contract.name, "now"), quantity=1234)
+        event["timestamp"] = now.isoformat() + "Z"
+        report = self.env["usage.event"].ingest_batch([event], source="meter")
+        self.assertTrue(report["stored"], report)
+        self.authenticate("usage_portal", "usage_portal")
+        page = self.url_open(f"/my/contracts/{self.contract.id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("Current usage", page.text)
+        self.assertIn("API calls", page.text)
+        self.assertIn("1234", page.text)

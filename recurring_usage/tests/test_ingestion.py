@@ -57,22 +57,24 @@ class TestIngestion(UsageCommon):
                 "NOPE,api_calls,2026-01-03T10:00:00,5,a",
                 f"{name},unknown,2026-01-03T10:00:00,5,b",
                 f"{name},api_calls,2026-13-03T10:00:00,5,c",
+                f"{name},api_calls,2026-02-30T10:00:00,5,c2",
                 f"{name},api_calls,2026-01-03T10:00:00,five,d",
                 f"{name},api_calls,2026-01-03T10:00:00,5,",
                 f"{name},api_calls,2026-01-03T10:00:00,6,ok",
             ]
         )
         self.assertFalse(report["stored"])
-        self.assertEqual(report["invalid"], 5)
+        self.assertEqual(report["invalid"], 6)
         self.assertEqual(
             [(row["line"], row["code"]) for row in report["errors"]],
             [
                 (3, "unknown_contract"),
                 (4, "unknown_metric"),
                 (5, "bad_timestamp"),
-                (6, "bad_quantity"),
-                (7, "no_transaction"),
-                (8, "conflict_in_file"),
+                (6, "bad_timestamp"),
+                (7, "bad_quantity"),
+                (8, "no_transaction"),
+                (9, "conflict_in_file"),
             ],
         )
         self.assertFalse(

@@ -1,9 +1,12 @@
 # Copyright 2026 Facturo
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import date
+
 from freezegun import freeze_time
 
 from odoo.fields import Command
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import UsageCommon
 
@@ -181,3 +184,31 @@ class TestUsageBilling(UsageCommon):
             }
         )
         self.assertFalse(self.env["usage.event"].with_user(other_user).search([]))
+
+    def test_a_second_worker_cannot_bill_the_same_events(self):
+        self._run("2026-01-01")
+        self._send(self.contract, [("2026-01-10T10:00:00", 100, "a")])
+        self._run("2026-02-01")
+        self._send(self.contract, [("2026-01-11T10:00:00", 5, "late")])
+        Invoicing = self.env["recurring.invoicing"]
+        day = date(2026, 3, 1)
+        with freeze_time(day):
+            # both workers prepared the same charges (the correction included)
+            prepared = Invoicing._prepare_invoices(self.contract, day)
+            Invoicing._create_invoices(self.contract, day, post=False)
+            with (
+                self.assertRaises(Exception),  # noqa: B017 (a unique violation or a UserError)
+                mute_logger("odoo.sql_db"),
+                self.env.cr.savepoint(),
+            ):
+                Invoicing._create_invoices(
+                    self.contract, day, post=False, invoices=prepared
+                )
+        late = self.env["usage.event"].search([("transaction_id", "=", "late")])
+        self.assertEqual(len(late.rating_id), 1)
+        self.assertEqual(
+            self.env["usage.rating"].search_count(
+                [("contract_id", "=", self.contract.id), ("kind", "=", "correction")]
+            ),
+            1,
+        )
