@@ -5,7 +5,7 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo.fields import Command
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common import UsageCommon
@@ -212,3 +212,35 @@ class TestUsageBilling(UsageCommon):
             ),
             1,
         )
+
+    def test_current_usage_estimate_and_threshold_alert(self):
+        self.contract.line_ids.filtered("usage_metric_id").usage_alert_threshold = 1000
+        self._send(self.contract, [("2026-03-05T10:00:00", 1200, "a")])
+        with freeze_time("2026-03-10"):
+            (current,) = self.contract._usage_current()
+            self.assertEqual(str(current["start"]), "2026-03-01")
+            self.assertEqual(current["quantity"], 1200)
+            self.assertEqual(current["rated"].amount, 210)
+            self.assertIn("1200", self.contract.usage_current_html)
+            self.env["recurring.contract"]._cron_usage_alerts()
+            self.env["recurring.contract"]._cron_usage_alerts()
+        activities = self.contract.activity_ids.filtered(
+            lambda a: "threshold" in (a.summary or "")
+        )
+        self.assertEqual(len(activities), 1)
+
+    def test_late_policy_is_a_billing_setting(self):
+        manager = new_test_user(
+            self.env(su=True),
+            login="usage_manager",
+            groups="recurring_billing.group_billing_manager",
+            company_id=self.env.company.id,
+            company_ids=[Command.set(self.env.company.ids)],
+        )
+        Settings = self.env["recurring.billing.settings"].with_user(manager)
+        self.assertEqual(
+            Settings.default_get(["usage_late_policy"])["usage_late_policy"],
+            "correct",
+        )
+        Settings.create({"usage_late_policy": "refuse"}).action_save()
+        self.assertEqual(self.env.company.usage_late_policy, "refuse")
