@@ -75,6 +75,7 @@ def is_base(addon):
 EXTENDS = {
     "consolidated_invoice": {"recurring_billing"},
     "recurring_payment": {"recurring_billing"},
+    "recurring_usage": {"recurring_billing", "consolidated_invoice"},
 }
 
 

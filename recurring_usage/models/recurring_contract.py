@@ -1,0 +1,179 @@
+# Copyright 2026 Facturo
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import dataclasses
+
+from odoo import fields, models
+
+from odoo.addons.recurring_billing.tools import recurrence as recurrence_tools
+
+from ..tools import rating
+
+
+class RecurringContract(models.Model):
+    _inherit = "recurring.contract"
+
+    usage_event_count = fields.Integer(compute="_compute_usage_event_count")
+    usage_line_ids = fields.One2many(
+        "recurring.contract.line",
+        "contract_id",
+        domain=[("usage_metric_id", "!=", False)],
+        string="Usage lines",
+    )
+
+    usage_current_html = fields.Html(
+        string="Current usage",
+        compute="_compute_usage_current_html",
+        sanitize=False,
+        help="The running period's usage and its estimated amount.",
+    )
+
+    def _compute_usage_event_count(self):
+        counts = dict(
+            self.env["usage.event"]._read_group(
+                [("contract_id", "in", self.ids)], ["contract_id"], ["__count"]
+            )
+        )
+        for contract in self:
+            contract.usage_event_count = counts.get(contract, 0)
+
+    def _due_charges(self, line, up_to=None, limit=None):
+        """A usage line is billed in arrears whatever the contract's rule: a
+        period falls due the day after it ends."""
+        if not line.usage_metric_id:
+            return super()._due_charges(line, up_to=up_to, limit=limit)
+        self.ensure_one()
+        billed = {
+            period.period_start
+            for period in line.period_ids
+            if period.state != "cancelled"
+        }
+        recurrence = dataclasses.replace(
+            self._recurrence(), invoicing="postpaid", postpaid_next_day=True
+        )
+        return recurrence_tools.due_charges(
+            recurrence,
+            self._anchor(recurrence),
+            line_start=line.date_start,
+            line_end=self._service_end(line),
+            pauses=self._pauses(),
+            billed_starts=billed,
+            up_to=up_to,
+            limit=limit,
+            method="none",
+        )
+
+    def action_view_usage_events(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "recurring_usage.usage_event_action"
+        )
+        action["domain"] = [("contract_id", "=", self.id)]
+        action["context"] = {"search_default_unbilled": 1}
+        return action
+
+    def _usage_current(self, today=None):
+        """The running period of each usage line with its quantity so far and
+        the estimated amount: ``[{"line", "start", "end", "quantity",
+        "rated"}]`` (one SQL query for all lines)."""
+        self.ensure_one()
+        today = today or fields.Date.context_today(self)
+        lines = self.line_ids.filtered("usage_metric_id")
+        if not lines or not self.rule_id:
+            return []
+        periods = []
+        recurrence = self._recurrence()
+        anchor = self._anchor(recurrence)
+        n = recurrence_tools.period_index(
+            anchor,
+            today,
+            recurrence.unit,
+            recurrence.interval,
+            recurrence.sticks_to_month_end,
+        )
+        start, end = recurrence_tools.period_bounds(
+            anchor,
+            n,
+            recurrence.unit,
+            recurrence.interval,
+            recurrence.sticks_to_month_end,
+        )
+        for line in lines:
+            periods.append((line, max(start, line.date_start), end))
+        aggregates = self.env["recurring.invoicing"]._usage_aggregate(
+            [(line, start, end) for line, start, end in periods], unbilled_only=False
+        )
+        result = []
+        for index, (line, start, end) in enumerate(periods):
+            quantity = sum(
+                (quantity for quantity, _count in aggregates.get(index, {}).values()),
+                rating.D(0),
+            )
+            result.append(
+                {
+                    "line": line,
+                    "start": start,
+                    "end": end,
+                    "quantity": quantity,
+                    "rated": line._rate_usage(quantity),
+                }
+            )
+        return result
+
+    def _cron_usage_alerts(self):
+        """An activity for the responsible of each contract whose running
+        period passed a usage line's threshold (once per period and line)."""
+        lines = self.env["recurring.contract.line"].search(
+            [
+                ("usage_metric_id", "!=", False),
+                ("usage_alert_threshold", ">", 0),
+                ("contract_id.state", "in", ("active", "paused")),
+            ]
+        )
+        for contract in lines.contract_id:
+            for current in contract._usage_current():
+                line = current["line"]
+                if (
+                    not line.usage_alert_threshold
+                    or line.usage_alert_period == current["start"]
+                    or current["quantity"] <= rating.D(line.usage_alert_threshold)
+                ):
+                    continue
+                line.usage_alert_period = current["start"]
+                contract.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    user_id=contract.user_id.id or self.env.uid,
+                    summary=self.env._(
+                        "Usage threshold passed: %(metric)s %(quantity)s > "
+                        "%(threshold)s",
+                        metric=line.usage_metric_id.name,
+                        quantity=current["quantity"],
+                        threshold=line.usage_alert_threshold,
+                    ),
+                )
+
+    def _compute_usage_current_html(self):
+        for contract in self:
+            rows = contract._usage_current() if contract.id else []
+            if not rows:
+                contract.usage_current_html = False
+                continue
+            contract.usage_current_html = self.env["ir.qweb"]._render(
+                "recurring_usage.usage_current_table",
+                {"contract": contract, "rows": rows},
+            )
+
+    def _portal_usage_ratings(self, limit=36):
+        """The rated usage of the contract's posted invoices, latest first."""
+        self.ensure_one()
+        return (
+            self.env["usage.rating"]
+            .sudo()
+            .search(
+                [
+                    ("contract_id", "=", self.id),
+                    ("move_id.state", "=", "posted"),
+                ],
+                order="period_start desc, id desc",
+                limit=limit,
+            )
+        )

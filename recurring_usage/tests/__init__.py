@@ -1,0 +1,3 @@
+from . import test_ingestion
+from . import test_usage_billing
+from . import test_endpoint

@@ -1,0 +1,1 @@
+from . import recurring_billing_settings
