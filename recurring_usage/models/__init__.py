@@ -7,7 +7,6 @@ from . import usage_import
 from . import recurring_contract
 from . import recurring_contract_line
 from . import recurring_invoicing
-from . import recurring_period
 from . import account_move
 from . import account_move_line
 from . import res_company

@@ -375,9 +375,6 @@ class RecurringInvoicing(models.AbstractModel):
 
     @api.model
     def _prepare_period_values(self, charge):
-        if "usage" in charge and "due" not in charge:
-            # no ledger row: the period's row is the due charge's
-            return {"usage_extra": True}
         values = super()._prepare_period_values(charge)
         if "usage" in charge:
             quantity, _unit = self._usage_figures(charge)
@@ -535,7 +532,7 @@ class RecurringInvoicing(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _create_invoices(self, contracts, date, post, invoices=None):
+    def _create_invoices(self, contracts, date, post=None, invoices=None):
         moves = super()._create_invoices(contracts, date, post, invoices=invoices)
         if moves:
             self._usage_claim_events(moves)
