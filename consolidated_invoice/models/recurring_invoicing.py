@@ -321,6 +321,10 @@ class RecurringInvoicing(models.AbstractModel):
             ).id
         header["buyer_reference"] = ""
         header["purchase_order_reference"] = order.client_order_ref or ""
+        # the keys extensions never merge (a payment method...) are not the
+        # order's: empty, so the order joins only an invoice without them
+        for name in self._get_invoice_split_keys():
+            header.setdefault(name, False)
         return header
 
     @api.model
