@@ -20,6 +20,9 @@ PROCESSING_CRONS = (
     "consolidated_invoice.ir_cron_bill_run_process_second",
 )
 
+# claims retried in a new transaction after a concurrent worker's commit
+MAX_STALE_CLAIMS = 10
+
 # bus notification type of a run's progress, read by the bill_run_progressbar
 # field of the run form (static/src/views/bill_run_progress_field.js)
 PROGRESS_NOTIFICATION = "consolidated_invoice.bill_run_progress"
@@ -366,7 +369,10 @@ class BillRun(models.Model):
                 list(skip),
                 fields.Datetime.now(),
                 limit,
-            )
+            ),
+            # a line another worker finished since this transaction began:
+            # expected, claimed again in a new transaction
+            log_exceptions=False,
         )
         return self.env["bill.run.customer"].browse(
             r[0] for r in self.env.cr.fetchall()
@@ -381,8 +387,22 @@ class BillRun(models.Model):
         self.ensure_one()
         cron = self.env["ir.cron"]
         retry = set()
+        stale = 0
         while True:
-            customers = self._claim_pending(batch_size, skip=retry)
+            try:
+                with self.env.cr.savepoint():
+                    customers = self._claim_pending(batch_size, skip=retry)
+            except errors.SerializationFailure:
+                # customers another worker finished after this transaction
+                # began: claim again in a new transaction (a bounded number
+                # of times; the cron goes on otherwise)
+                stale += 1
+                if not commit or stale > MAX_STALE_CLAIMS:
+                    self._trigger_processing()
+                    return
+                cron._commit_progress(0)
+                retry.clear()
+                continue
             if not customers:
                 break
             retry.update(customers._bill_batch().ids)
