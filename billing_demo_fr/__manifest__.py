@@ -19,6 +19,7 @@
         "consolidated_invoice",
         "dunning_levels",
         "ledger_export",
+        "recurring_usage",
     ],
     # everything is demo data: a database without demo data is left untouched
     "demo": [
@@ -29,6 +30,7 @@
         "demo/policy_demo.xml",
         "demo/res_partner_demo.xml",
         "demo/recurring_contract_demo.xml",
+        "demo/usage_demo.xml",
         # four months of history: bill runs, payments, dunning runs
         "demo/history_demo.xml",
     ],

@@ -19,6 +19,7 @@
         "security/ir.model.access.csv",
         # data
         "data/ir_cron_data.xml",
+        "data/mail_template_data.xml",
         # views
         "views/usage_templates.xml",
         "views/usage_metric_views.xml",

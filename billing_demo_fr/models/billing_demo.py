@@ -1,5 +1,8 @@
 # Copyright 2026 Facturo
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import io
+from datetime import timedelta
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
@@ -201,7 +204,10 @@ class BillingDemo(models.AbstractModel):
                 )
             ]
         )
+        self._send_usage(reference)
         for months in (3, 2, 1, 0):
+            if months == 0:
+                self._order_setup(company, reference)
             run = (
                 self.env["bill.run"]
                 .with_company(company)
@@ -262,6 +268,52 @@ class BillingDemo(models.AbstractModel):
             self._french()._("Customer closed its studio"),
             ignore_notice=True,
         )
+
+    @api.model
+    def _send_usage(self, reference):
+        """Three months of API calls of l'Atelier's hosting, as its gateway
+        sends them (a file through the usage import): a few readings a
+        week, more each month."""
+        contract = self.env.ref("billing_demo_fr.contract_atelier_hosting")
+        rows = ["contract,metric,timestamp,quantity,transaction_id"]
+        for months in (3, 2, 1):
+            month = reference - relativedelta(months=months)
+            for day in range(0, 28, 3):
+                stamp = month + timedelta(days=day)
+                quantity = 120 + 35 * day + 150 * (3 - months)
+                rows.append(
+                    f"{contract.name},api_calls,{stamp.isoformat()}T09:00:00,"
+                    f"{quantity},gw-{stamp.isoformat()}"
+                )
+        data = io.BytesIO(("\n".join(rows) + "\n").encode())
+        self.env["usage.ingestion"]._ingest(data, "csv", "passerelle-api")
+
+    @api.model
+    def _order_setup(self, company, reference):
+        """A one-off charge ordered during the last month: it joins the
+        customer's cycle invoice with the fees and the usage."""
+        order = (
+            self.env["sale.order"]
+            .with_company(company)
+            .create(
+                {
+                    "partner_id": self.env.ref("billing_demo_fr.partner_atelier").id,
+                    "company_id": company.id,
+                    "date_order": reference - relativedelta(days=10),
+                    "client_order_ref": "BC-2026-118",
+                    "order_line": [
+                        fields.Command.create(
+                            {
+                                "product_id": self.env.ref(
+                                    "billing_demo_fr.product_setup"
+                                ).id,
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+        order.action_confirm()
 
     @api.model
     def _pay_good_payers(self, company, reference):

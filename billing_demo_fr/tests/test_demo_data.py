@@ -186,6 +186,41 @@ class TestDemoData(TransactionCase):
             self.assertEqual([f.message for f in report.errors], [], move.name)
             self.assertEqual(report.steps, ("xsd", "en16931", "br-fr"))
 
+    def test_invoice_with_recurring_one_off_and_usage_lines(self):
+        """L'Atelier's invoice of the last bill run: its fees of the month
+        (in advance), the setup ordered last month and last month's API calls
+        (in arrears), with a valid Factur-X that states the same amounts."""
+        last = self.env["bill.run"].search(
+            [("company_id", "=", self.company.id)], order="date desc", limit=1
+        )
+        move = last.customer_ids.invoice_ids.filtered(
+            lambda m: m.partner_id == self._ref("partner_atelier")
+        )
+        self.assertEqual(len(move), 1)
+        lines = move.invoice_line_ids
+        recurring = lines.filtered("recurring_period_ids")
+        one_off = lines.filtered("sale_line_ids")
+        usage = lines.filtered("usage_rating_ids")
+        self.assertTrue(recurring.filtered(lambda line: not line.usage_rating_ids))
+        self.assertEqual(one_off.product_id, self._ref("product_setup"))
+        self.assertEqual(len(usage), 1)
+        rated = usage.usage_rating_ids
+        month = self.reference - relativedelta(months=1)
+        self.assertEqual(rated.period_start, month)
+        self.assertEqual(usage.service_start_date, month)
+        self.assertEqual(usage.service_end_date, self.reference - relativedelta(days=1))
+        self.assertEqual(rated.event_count, 10)
+        self.assertEqual(len(rated.event_ids), 10)
+        self.assertGreater(rated.amount, 0)
+        self.assertEqual(usage.price_subtotal, rated.amount)
+        self.assertIn("500", usage.name)  # the included calls, stated
+        (report,) = facturx_validate.validate_many([move._facturx_xml()])
+        self.assertEqual([f.message for f in report.errors], [], move.name)
+        xml = move._facturx_xml().decode()
+        # the usage period as the line's billing period (BT-134/135)
+        self.assertIn(month.strftime("%Y%m%d"), xml)
+        self.assertIn(f"{move.amount_total:.2f}", xml)
+
     # ------------------------------------------------------------------
     # Dunning
     # ------------------------------------------------------------------

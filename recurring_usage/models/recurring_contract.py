@@ -2,8 +2,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import dataclasses
 
-from odoo import fields, models
+from odoo import api, fields, models
 
+from odoo.addons.recurring_billing.models.recurring_contract import BILLABLE_STATES
 from odoo.addons.recurring_billing.tools import recurrence as recurrence_tools
 
 from ..tools import rating
@@ -61,6 +62,50 @@ class RecurringContract(models.Model):
             limit=limit,
             method="none",
         )
+
+    def _usage_prepaid_due(self, line, up_to=None, limit=None):
+        """The periods of a prepaid usage line whose prepaid amount is due
+        (at the start of the period, not prorated) and not billed yet."""
+        self.ensure_one()
+        billed = {
+            self._period_start(rated.period_start)
+            for rated in line.usage_rating_ids
+            if rated.kind == "prepaid"
+        }
+        recurrence = dataclasses.replace(self._recurrence(), invoicing="prepaid")
+        return recurrence_tools.due_charges(
+            recurrence,
+            self._anchor(recurrence),
+            line_start=line.date_start,
+            line_end=self._service_end(line),
+            pauses=self._pauses(),
+            billed_starts=billed,
+            up_to=up_to,
+            limit=limit,
+            method="none",
+        )
+
+    @api.depends(
+        "line_ids.usage_prepaid",
+        "line_ids.usage_minimum",
+        "line_ids.usage_rating_ids.kind",
+    )
+    def _compute_next_invoice_date(self):
+        """A prepaid usage amount falls due at the start of its period."""
+        result = super()._compute_next_invoice_date()
+        for contract in self:
+            if contract.state not in BILLABLE_STATES or not contract.rule_id:
+                continue
+            dates = [
+                charge.scheduled_date
+                for line in contract.line_ids
+                if line.usage_metric_id and line.usage_prepaid
+                for charge in contract._usage_prepaid_due(line, limit=1)
+            ]
+            if contract.next_invoice_date:
+                dates.append(contract.next_invoice_date)
+            contract.next_invoice_date = min(dates, default=False)
+        return result
 
     def action_view_usage_events(self):
         self.ensure_one()
@@ -121,7 +166,8 @@ class RecurringContract(models.Model):
 
     def _cron_usage_alerts(self):
         """An activity for the responsible of each contract whose running
-        period passed a usage line's threshold (once per period and line)."""
+        period passed a usage line's threshold (once per period and line), and
+        one email to the customer for the lines that ask for it."""
         lines = self.env["recurring.contract.line"].search(
             [
                 ("usage_metric_id", "!=", False),
@@ -130,26 +176,78 @@ class RecurringContract(models.Model):
             ]
         )
         for contract in lines.contract_id:
-            for current in contract._usage_current():
-                line = current["line"]
-                if (
-                    not line.usage_alert_threshold
-                    or line.usage_alert_period == current["start"]
-                    or current["quantity"] <= rating.D(line.usage_alert_threshold)
-                ):
-                    continue
-                line.usage_alert_period = current["start"]
-                contract.activity_schedule(
-                    "mail.mail_activity_data_todo",
-                    user_id=contract.user_id.id or self.env.uid,
-                    summary=self.env._(
-                        "Usage threshold passed: %(metric)s %(quantity)s > "
-                        "%(threshold)s",
-                        metric=line.usage_metric_id.name,
-                        quantity=current["quantity"],
-                        threshold=line.usage_alert_threshold,
-                    ),
-                )
+            alerted = contract._usage_check_thresholds()
+            if alerted.filtered("usage_alert_email"):
+                contract._usage_alert_notify()
+
+    def _usage_check_thresholds(self):
+        """The usage lines of the contract that passed their threshold in the
+        running period and had not been alerted yet: each gets an activity
+        for the contract's responsible. Returns them."""
+        self.ensure_one()
+        alerted = self.env["recurring.contract.line"]
+        for current in self._usage_current():
+            line = current["line"]
+            if (
+                not line.usage_alert_threshold
+                or line.usage_alert_period == current["start"]
+                or current["quantity"] <= rating.D(line.usage_alert_threshold)
+            ):
+                continue
+            line.write(
+                {
+                    "usage_alert_period": current["start"],
+                    "usage_alert_quantity": float(current["quantity"]),
+                }
+            )
+            alerted |= line
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=self.user_id.id or self.env.uid,
+                summary=self.env._(
+                    "Usage threshold passed: %(metric)s %(quantity)s > %(threshold)s",
+                    metric=line.usage_metric_id.name,
+                    quantity=current["quantity"],
+                    threshold=line.usage_alert_threshold,
+                ),
+            )
+        return alerted
+
+    def _usage_alert_notify(self):
+        """One email to the customer listing the usage lines that passed
+        their threshold in the running period."""
+        template = self.env.ref(
+            "recurring_usage.mail_template_usage_threshold", raise_if_not_found=False
+        )
+        if template:
+            self.message_post_with_source(
+                template, message_type="comment", subtype_xmlid="mail.mt_comment"
+            )
+
+    def _usage_alert_lines(self):
+        """The lines of the email: alerted in the running period, with the
+        customer asked to be told."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        return self.line_ids.filtered(
+            lambda line: line.usage_alert_email
+            and line.usage_alert_period
+            and line.usage_alert_period <= today <= self._period_end(today)
+            and line.usage_alert_period >= self._period_start(today)
+        ).sorted(lambda line: (line.sequence, line.id))
+
+    def _period_start(self, day):
+        """First day of the contract's period holding ``day``."""
+        self.ensure_one()
+        recurrence = self._recurrence()
+        month_end = recurrence.sticks_to_month_end
+        anchor = self._anchor(recurrence)
+        n = recurrence_tools.period_index(
+            anchor, day, recurrence.unit, recurrence.interval, month_end
+        )
+        return recurrence_tools.period_bounds(
+            anchor, n, recurrence.unit, recurrence.interval, month_end
+        )[0]
 
     def _compute_usage_current_html(self):
         for contract in self:

@@ -46,20 +46,51 @@ class RecurringContractLine(models.Model):
         string="Minimum per period",
         help="Commitment: a lower usage amount gets a true-up line.",
     )
+    usage_prepaid = fields.Boolean(
+        string="Prepaid",
+        help="The minimum per period is billed in advance, at the start of each "
+        "period, with the recurring fees; the period's usage is drawn from it and "
+        "only what it does not cover is billed, in arrears. The prepaid amount "
+        "is not refunded when the usage is lower.",
+    )
+    usage_rating_ids = fields.One2many(
+        "usage.rating", "contract_line_id", string="Rated usage"
+    )
     usage_alert_threshold = fields.Float(
         string="Alert threshold",
         digits="Product Unit",
         help="When the running period's quantity passes it, the contract's "
         "responsible gets an activity.",
     )
+    usage_alert_email = fields.Boolean(
+        string="Email the customer",
+        help="When the threshold is passed, the customer gets an email too.",
+    )
     usage_alert_period = fields.Date(
         copy=False, help="Period start of the last threshold alert."
+    )
+    usage_alert_quantity = fields.Float(
+        digits="Product Unit",
+        copy=False,
+        help="The running period's quantity when the last alert was given.",
     )
 
     _usage_package_positive = models.Constraint(
         "CHECK (usage_package_size IS NULL OR usage_package_size > 0)",
         "A package holds at least one unit.",
     )
+
+    @api.constrains("usage_prepaid", "usage_minimum")
+    def _check_usage_prepaid(self):
+        for line in self.filtered("usage_prepaid"):
+            if line.usage_minimum <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "The prepaid usage line %(line)s needs the amount billed in "
+                        "advance: set its minimum per period.",
+                        line=line.display_name,
+                    )
+                )
 
     @api.constrains("usage_metric_id", "usage_price_model", "usage_tier_ids")
     def _check_usage_tiers(self):
@@ -103,3 +134,13 @@ class RecurringContractLine(models.Model):
             included=self.usage_included,
             minimum=self.usage_minimum if minimum else 0,
         )
+
+    def _usage_alert_figures(self):
+        """The alert's quantity and threshold written the reader's way."""
+        self.ensure_one()
+        lang = self.env["res.lang"]._lang_get(self.env.lang or "en_US")
+        number = self.env["recurring.invoicing"]._usage_number
+        return {
+            "quantity": number(lang, self.usage_alert_quantity),
+            "threshold": number(lang, self.usage_alert_threshold),
+        }

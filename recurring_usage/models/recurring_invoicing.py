@@ -184,6 +184,9 @@ class RecurringInvoicing(models.AbstractModel):
             [(c["line"], c["due"].billed_start, c["due"].billed_end) for c in usage]
         )
         extra = defaultdict(list)  # charges to insert after a due usage charge
+        prepaid_amounts = self._usage_prepaid_amounts(
+            [(c["line"], c["due"].billed_start) for c in usage]
+        )
         for index, charge in enumerate(usage):
             line, due = charge["line"], charge["due"]
             groups = aggregates.get(index) or {"": (Decimal(0), 0)}
@@ -209,6 +212,20 @@ class RecurringInvoicing(models.AbstractModel):
                     extra[id(charge)].append(
                         {"contract": charge["contract"], "line": line, "usage": info}
                     )
+            prepaid = prepaid_amounts.get((line.id, due.billed_start))
+            if prepaid is not None:
+                if total > 0 and prepaid > 0:
+                    extra[id(charge)].append(
+                        self._usage_drawdown_charge(
+                            charge["contract"],
+                            line,
+                            due.billed_start,
+                            due.billed_end,
+                            -min(total, prepaid),
+                            prepaid,
+                        )
+                    )
+                continue
             minimum = rating.D(line.usage_minimum or 0)
             if minimum and total < minimum:
                 extra[id(charge)].append(
@@ -228,17 +245,159 @@ class RecurringInvoicing(models.AbstractModel):
                         },
                     }
                 )
-        corrections = defaultdict(list)
+        # after each contract's charges: its prepaid amounts, then its
+        # corrections (a contract may have nothing else due)
+        tail = defaultdict(list)
+        for added in self._usage_prepaid_charges(contracts, date):
+            tail[added["contract"].id].append(added)
         for correction in self._usage_corrections(contracts):
-            corrections[correction["contract"].id].append(correction)
+            tail[correction["contract"].id].append(correction)
         result = []
         for position, charge in enumerate(charges):
             result.append(charge)
             result.extend(extra.get(id(charge), []))
             following = charges[position + 1] if position + 1 < len(charges) else None
             if following is None or following["contract"] != charge["contract"]:
-                result.extend(corrections.pop(charge["contract"].id, []))
+                result.extend(tail.pop(charge["contract"].id, []))
+        for contract in contracts.sorted(lambda c: (c.date_start, c.id)):
+            result.extend(tail.pop(contract.id, []))
         return result
+
+    # ------------------------------------------------------------------
+    # Prepaid usage: the minimum billed in advance, drawn down in arrears
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _usage_prepaid_charges(self, contracts, date):
+        """The prepaid amount of each prepaid usage line's periods that began
+        by ``date`` and were not billed in advance yet."""
+        charges = []
+        for contract in contracts.sorted(lambda c: (c.date_start, c.id)):
+            lines = contract.line_ids.filtered(
+                lambda line: line.usage_metric_id and line.usage_prepaid
+            )
+            for line in lines.sorted(lambda ln: (ln.sequence, ln.id)):
+                amount = rating.D(line.usage_minimum or 0)
+                for due in contract._usage_prepaid_due(line, up_to=date):
+                    charges.append(
+                        {
+                            "contract": contract,
+                            "line": line,
+                            "usage": {
+                                "kind": "prepaid",
+                                "metric": line.usage_metric_id,
+                                "start": due.billed_start,
+                                "end": due.billed_end,
+                                "group_key": "",
+                                "quantity": Decimal(0),
+                                "amount": amount,
+                                "minimum": amount,
+                                "event_count": 0,
+                            },
+                        }
+                    )
+        return charges
+
+    @api.model
+    def _usage_prepaid_amounts(self, periods):
+        """``{(line id, period start): amount billed in advance}`` of the
+        prepaid lines among ``periods`` (``[(line, start)]``)."""
+        lines = {line.id for line, _start in periods if line.usage_prepaid}
+        if not lines:
+            return {}
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT contract_line_id, period_start, sum(amount)
+                  FROM usage_rating
+                 WHERE kind = 'prepaid' AND contract_line_id = ANY(%s)
+                   AND period_start = ANY(%s)
+                 GROUP BY 1, 2
+                """,
+                list(lines),
+                list({start for _line, start in periods}),
+            )
+        )
+        return {
+            (line_id, start): rating.D(amount or 0)
+            for line_id, start, amount in self.env.cr.fetchall()
+        }
+
+    @api.model
+    def _usage_drawdown_charge(self, contract, line, start, end, amount, prepaid):
+        """A negative charge: the part of the period's usage that its prepaid
+        amount covers."""
+        return {
+            "contract": contract,
+            "line": line,
+            "usage": {
+                "kind": "drawdown",
+                "metric": line.usage_metric_id,
+                "start": start,
+                "end": end,
+                "group_key": "",
+                "quantity": Decimal(0),
+                "amount": amount,
+                "minimum": prepaid,
+                "event_count": 0,
+            },
+        }
+
+    @api.model
+    def _usage_drawdown_corrections(self, corrections):
+        """Late usage of a prepaid period is drawn from what is left of its
+        prepaid amount: one negative charge per period after its
+        corrections."""
+        periods = defaultdict(lambda: Decimal(0))
+        first = {}
+        for correction in corrections:
+            info = correction["usage"]
+            key = (correction["line"].id, info["start"])
+            periods[key] += info["amount"]
+            first.setdefault(key, correction)
+        prepaid = self._usage_prepaid_amounts(
+            [
+                (correction["line"], correction["usage"]["start"])
+                for correction in corrections
+            ]
+        )
+        if not prepaid:
+            return []
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT contract_line_id, period_start, sum(amount)
+                  FROM usage_rating
+                 WHERE kind = 'drawdown' AND contract_line_id = ANY(%s)
+                   AND period_start = ANY(%s)
+                 GROUP BY 1, 2
+                """,
+                list({line_id for line_id, _start in prepaid}),
+                list({start for _line_id, start in prepaid}),
+            )
+        )
+        drawn = {
+            (line_id, start): -rating.D(amount or 0)
+            for line_id, start, amount in self.env.cr.fetchall()
+        }
+        charges = []
+        for key, late_amount in periods.items():
+            left = prepaid.get(key, Decimal(0)) - drawn.get(key, Decimal(0))
+            if key not in prepaid or late_amount <= 0 or left <= 0:
+                continue
+            correction = first[key]
+            charges.append(
+                self._usage_drawdown_charge(
+                    correction["contract"],
+                    correction["line"],
+                    correction["usage"]["start"],
+                    correction["usage"]["end"],
+                    -min(late_amount, left),
+                    prepaid[key],
+                )
+            )
+        return charges
 
     @api.model
     def _usage_corrections(self, contracts):
@@ -302,7 +461,7 @@ class RecurringInvoicing(models.AbstractModel):
                     },
                 }
             )
-        return corrections
+        return corrections + self._usage_drawdown_corrections(corrections)
 
     @api.model
     def _usage_billed(self, periods):
@@ -348,7 +507,13 @@ class RecurringInvoicing(models.AbstractModel):
                     quantity = info["rated"].tiers[0].quantity
             else:
                 quantity = Decimal(1)
-            info["figures"] = rating.line_figures(info["amount"], quantity, digits)
+            if info["amount"] < 0:
+                # a credit on the invoice: a negative quantity at a positive
+                # price (EN 16931 BR-27: an item's net price is never negative)
+                quantity, unit = rating.line_figures(-info["amount"], quantity, digits)
+                info["figures"] = (-quantity, unit)
+            else:
+                info["figures"] = rating.line_figures(info["amount"], quantity, digits)
         return info["figures"]
 
     @api.model
@@ -498,6 +663,23 @@ class RecurringInvoicing(models.AbstractModel):
                 ),
                 **values,
             )
+            return f"{line.name}\n{head}"
+        if info["kind"] in ("prepaid", "drawdown"):
+            prepaid = contract.currency_id.with_env(env).format(float(info["minimum"]))
+            if info["kind"] == "prepaid":
+                head = env._(
+                    "Prepaid usage for %(start)s–%(end)s: %(prepaid)s, drawn down by "
+                    "the period's %(metric)s",
+                    prepaid=prepaid,
+                    **values,
+                )
+            else:
+                head = env._(
+                    "%(metric)s, %(start)s–%(end)s: covered by the prepaid usage of "
+                    "%(prepaid)s",
+                    prepaid=prepaid,
+                    **values,
+                )
             return f"{line.name}\n{head}"
         if info["kind"] == "correction":
             head = env._(

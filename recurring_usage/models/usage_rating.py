@@ -40,6 +40,8 @@ class UsageRating(models.Model):
             ("usage", "Usage"),
             ("true_up", "Minimum true-up"),
             ("correction", "Late usage correction"),
+            ("prepaid", "Prepaid usage"),
+            ("drawdown", "Drawn from prepaid usage"),
         ],
         required=True,
         default="usage",
@@ -49,12 +51,17 @@ class UsageRating(models.Model):
     group_key = fields.Char(default="")
     quantity = fields.Float(digits=(20, 6), help="The aggregated quantity.")
     billable_quantity = fields.Float(digits=(20, 6))
-    amount = fields.Monetary(help="The rated amount (corrections: the difference).")
+    amount = fields.Monetary(
+        help="The rated amount (corrections: the difference; prepaid: the amount "
+        "billed in advance; drawn from prepaid: what the prepaid amount covers, "
+        "negative)."
+    )
     breakdown = fields.Text(help="The tiers, as on the invoice line.")
     event_count = fields.Integer(help="Events billed by this rating.")
     event_ids = fields.One2many("usage.event", "rating_id")
 
     _period_unique = models.UniqueIndex(
-        "(contract_line_id, period_start, kind, group_key) WHERE kind != 'correction'",
+        "(contract_line_id, period_start, kind, group_key) "
+        "WHERE kind NOT IN ('correction', 'drawdown')",
         "This usage period is already billed.",
     )

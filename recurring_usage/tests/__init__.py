@@ -1,3 +1,6 @@
 from . import test_ingestion
 from . import test_usage_billing
 from . import test_endpoint
+from . import test_usage_alerts
+from . import test_usage_prepaid
+from . import test_usage_resume
