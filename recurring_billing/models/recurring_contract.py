@@ -599,8 +599,8 @@ class RecurringContract(models.Model):
         self.ensure_one()
         return (recurrence or self._recurrence()).anchor_for(self.date_start)
 
-    def _period_end(self, day):
-        """Last day of the contract's period holding ``day``."""
+    def _period_bounds(self, day):
+        """(first day, last day) of the contract's period holding ``day``."""
         self.ensure_one()
         recurrence = self._recurrence()
         month_end = recurrence.sticks_to_month_end
@@ -610,7 +610,11 @@ class RecurringContract(models.Model):
         )
         return recurrence_tools.period_bounds(
             anchor, n, recurrence.unit, recurrence.interval, month_end
-        )[1]
+        )
+
+    def _period_end(self, day):
+        """Last day of the contract's period holding ``day``."""
+        return self._period_bounds(day)[1]
 
     def _service_end(self, line):
         """Last day the line may be billed: its end, the contract's, termination."""

@@ -42,37 +42,30 @@ class RecurringContract(models.Model):
         period falls due the day after it ends."""
         if not line.usage_metric_id:
             return super()._due_charges(line, up_to=up_to, limit=limit)
-        self.ensure_one()
         billed = {
             period.period_start
             for period in line.period_ids
             if period.state != "cancelled"
         }
-        recurrence = dataclasses.replace(
-            self._recurrence(), invoicing="postpaid", postpaid_next_day=True
-        )
-        return recurrence_tools.due_charges(
-            recurrence,
-            self._anchor(recurrence),
-            line_start=line.date_start,
-            line_end=self._service_end(line),
-            pauses=self._pauses(),
-            billed_starts=billed,
-            up_to=up_to,
-            limit=limit,
-            method="none",
+        return self._usage_due(
+            line, billed, up_to, limit, invoicing="postpaid", postpaid_next_day=True
         )
 
     def _usage_prepaid_due(self, line, up_to=None, limit=None):
         """The periods of a prepaid usage line whose prepaid amount is due
         (at the start of the period, not prorated) and not billed yet."""
-        self.ensure_one()
         billed = {
-            self._period_start(rated.period_start)
+            self._period_bounds(rated.period_start)[0]
             for rated in line.usage_rating_ids
             if rated.kind == "prepaid"
         }
-        recurrence = dataclasses.replace(self._recurrence(), invoicing="prepaid")
+        return self._usage_due(line, billed, up_to, limit, invoicing="prepaid")
+
+    def _usage_due(self, line, billed, up_to, limit, **rule):
+        """The line's periods not in ``billed`` (period starts), whole (usage
+        is never prorated), under the contract's rule changed by ``rule``."""
+        self.ensure_one()
+        recurrence = dataclasses.replace(self._recurrence(), **rule)
         return recurrence_tools.due_charges(
             recurrence,
             self._anchor(recurrence),
@@ -232,22 +225,10 @@ class RecurringContract(models.Model):
         return self.line_ids.filtered(
             lambda line: line.usage_alert_email
             and line.usage_alert_period
-            and line.usage_alert_period <= today <= self._period_end(today)
-            and line.usage_alert_period >= self._period_start(today)
+            and self._period_bounds(today)[0]
+            <= line.usage_alert_period
+            <= self._period_bounds(today)[1]
         ).sorted(lambda line: (line.sequence, line.id))
-
-    def _period_start(self, day):
-        """First day of the contract's period holding ``day``."""
-        self.ensure_one()
-        recurrence = self._recurrence()
-        month_end = recurrence.sticks_to_month_end
-        anchor = self._anchor(recurrence)
-        n = recurrence_tools.period_index(
-            anchor, day, recurrence.unit, recurrence.interval, month_end
-        )
-        return recurrence_tools.period_bounds(
-            anchor, n, recurrence.unit, recurrence.interval, month_end
-        )[0]
 
     def _compute_usage_current_html(self):
         for contract in self:

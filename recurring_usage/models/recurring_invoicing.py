@@ -302,8 +302,15 @@ class RecurringInvoicing(models.AbstractModel):
     def _usage_prepaid_amounts(self, periods):
         """``{(line id, period start): amount billed in advance}`` of the
         prepaid lines among ``periods`` (``[(line, start)]``)."""
-        lines = {line.id for line, _start in periods if line.usage_prepaid}
-        if not lines:
+        return self._usage_rating_sums(
+            "prepaid", [(line, start) for line, start in periods if line.usage_prepaid]
+        )
+
+    @api.model
+    def _usage_rating_sums(self, kind, periods):
+        """``{(line id, period start): sum of the amounts}`` of the ratings
+        of ``kind`` of ``periods`` (``[(line, start)]``)."""
+        if not periods:
             return {}
         self.env.flush_all()
         self.env.cr.execute(
@@ -311,11 +318,12 @@ class RecurringInvoicing(models.AbstractModel):
                 """
                 SELECT contract_line_id, period_start, sum(amount)
                   FROM usage_rating
-                 WHERE kind = 'prepaid' AND contract_line_id = ANY(%s)
+                 WHERE kind = %s AND contract_line_id = ANY(%s)
                    AND period_start = ANY(%s)
                  GROUP BY 1, 2
                 """,
-                list(lines),
+                kind,
+                list({line.id for line, _start in periods}),
                 list({start for _line, start in periods}),
             )
         )
@@ -356,30 +364,16 @@ class RecurringInvoicing(models.AbstractModel):
             key = (correction["line"].id, info["start"])
             periods[key] += info["amount"]
             first.setdefault(key, correction)
-        prepaid = self._usage_prepaid_amounts(
-            [
-                (correction["line"], correction["usage"]["start"])
-                for correction in corrections
-            ]
-        )
+        periods_of = [
+            (correction["line"], correction["usage"]["start"])
+            for correction in corrections
+        ]
+        prepaid = self._usage_prepaid_amounts(periods_of)
         if not prepaid:
             return []
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT contract_line_id, period_start, sum(amount)
-                  FROM usage_rating
-                 WHERE kind = 'drawdown' AND contract_line_id = ANY(%s)
-                   AND period_start = ANY(%s)
-                 GROUP BY 1, 2
-                """,
-                list({line_id for line_id, _start in prepaid}),
-                list({start for _line_id, start in prepaid}),
-            )
-        )
         drawn = {
-            (line_id, start): -rating.D(amount or 0)
-            for line_id, start, amount in self.env.cr.fetchall()
+            key: -amount
+            for key, amount in self._usage_rating_sums("drawdown", periods_of).items()
         }
         charges = []
         for key, late_amount in periods.items():

@@ -59,6 +59,17 @@ class UsageCommon(ConsolidationCommon):
         text = "\n".join([header, *rows]) + "\n"
         return io.BytesIO(text.encode())
 
+    def _send(self, contract, specs, source="meter"):
+        """Store API-call events ``(timestamp, quantity, transaction id)`` of
+        ``contract`` through the file import."""
+        rows = [
+            f"{contract.name},api_calls,{stamp},{quantity},{tid}"
+            for stamp, quantity, tid in specs
+        ]
+        report = self._ingest_csv(rows, source=source)
+        self.assertTrue(report["stored"], report)
+        return report
+
     def _ingest_csv(self, rows, source="meter", strict=True, **kwargs):
         return self.env["usage.ingestion"]._ingest(
             self._csv(rows, **kwargs), "csv", source, strict=strict

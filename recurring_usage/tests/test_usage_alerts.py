@@ -16,14 +16,6 @@ class TestUsageAlerts(UsageCommon):
         self.line.usage_alert_threshold = 1000
         self.partner_a.lang = "en_US"
 
-    def _send(self, specs):
-        rows = [
-            f"{self.contract.name},api_calls,{stamp},{quantity},{tid}"
-            for stamp, quantity, tid in specs
-        ]
-        report = self._ingest_csv(rows)
-        self.assertTrue(report["stored"], report)
-
     def _alert_mails(self):
         return self.contract.message_ids.filtered(
             lambda message: "alert threshold" in (message.subject or "")
@@ -31,7 +23,7 @@ class TestUsageAlerts(UsageCommon):
 
     def test_email_to_the_customer_once_per_period(self):
         self.line.usage_alert_email = True
-        self._send([("2026-03-05T10:00:00", 1200, "a")])
+        self._send(self.contract, [("2026-03-05T10:00:00", 1200, "a")])
         Contract = self.env["recurring.contract"]
         with freeze_time("2026-03-10"):
             Contract._cron_usage_alerts()
@@ -43,20 +35,20 @@ class TestUsageAlerts(UsageCommon):
         self.assertIn("1,000", mail.body)
         self.assertIn("API calls", mail.body)
         # the next period is watched again
-        self._send([("2026-04-02T10:00:00", 1001, "b")])
+        self._send(self.contract, [("2026-04-02T10:00:00", 1001, "b")])
         with freeze_time("2026-04-03"):
             Contract._cron_usage_alerts()
         self.assertEqual(len(self._alert_mails()), 2)
         self.assertIn("1,001", self._alert_mails().sorted("id")[-1].body)
 
     def test_below_the_threshold_or_without_email_nobody_is_mailed(self):
-        self._send([("2026-03-05T10:00:00", 1000, "a")])
+        self._send(self.contract, [("2026-03-05T10:00:00", 1000, "a")])
         Contract = self.env["recurring.contract"]
         with freeze_time("2026-03-10"):
             Contract._cron_usage_alerts()
         self.assertFalse(self._alert_mails())
         self.assertFalse(self.contract.activity_ids)
-        self._send([("2026-03-06T10:00:00", 5, "b")])
+        self._send(self.contract, [("2026-03-06T10:00:00", 5, "b")])
         with freeze_time("2026-03-10"):
             Contract._cron_usage_alerts()
         # the responsible is told, the customer is not (no email asked)
@@ -70,7 +62,7 @@ class TestUsageAlerts(UsageCommon):
         )._load_module_terms(["recurring_usage"], ["fr_FR"], overwrite=True)
         self.partner_a.lang = "fr_FR"
         self.line.usage_alert_email = True
-        self._send([("2026-03-05T10:00:00", 1200.5, "a")])
+        self._send(self.contract, [("2026-03-05T10:00:00", 1200.5, "a")])
         with freeze_time("2026-03-10"):
             self.env["recurring.contract"]._cron_usage_alerts()
         mail = self.contract.message_ids.filtered(

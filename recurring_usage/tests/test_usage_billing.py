@@ -17,15 +17,6 @@ class TestUsageBilling(UsageCommon):
         super().setUp()
         self.contract = self._usage_contract()
 
-    def _send(self, contract, specs, source="meter"):
-        rows = [
-            f"{contract.name},api_calls,{stamp},{quantity},{tid}"
-            for stamp, quantity, tid in specs
-        ]
-        report = self._ingest_csv(rows, source=source)
-        self.assertTrue(report["stored"], report)
-        return report
-
     def _usage_lines(self, move):
         return move.invoice_line_ids.filtered("usage_rating_ids")
 

@@ -24,14 +24,6 @@ class TestUsagePrepaid(UsageCommon):
         )
         self.line = self.contract.line_ids.filtered("usage_metric_id")
 
-    def _send(self, specs):
-        rows = [
-            f"{self.contract.name},api_calls,{stamp},{quantity},{tid}"
-            for stamp, quantity, tid in specs
-        ]
-        report = self._ingest_csv(rows)
-        self.assertTrue(report["stored"], report)
-
     def _invoice(self, day):
         moves = self._run(day).customer_ids.invoice_ids
         self.assertEqual(len(moves), 1)
@@ -55,7 +47,7 @@ class TestUsagePrepaid(UsageCommon):
         # the same day again: nothing
         self.assertFalse(self._run("2026-01-01").customer_ids.invoice_ids)
 
-        self._send([("2026-01-10T10:00:00", 300, "a")])  # 30.00, covered
+        self._send(self.contract, [("2026-01-10T10:00:00", 300, "a")])  # 30.00, covered
         february = self._invoice("2026-02-01")
         self.assertEqual(
             self._kinds(february), {"usage": 30.0, "drawdown": -30.0, "prepaid": 50.0}
@@ -68,7 +60,9 @@ class TestUsagePrepaid(UsageCommon):
         self.assertEqual(drawdown.quantity, -1)
         self.assertEqual(drawdown.price_unit, 30.0)
 
-        self._send([("2026-02-10T10:00:00", 800, "b")])  # 80.00: 30.00 more
+        self._send(
+            self.contract, [("2026-02-10T10:00:00", 800, "b")]
+        )  # 80.00: 30.00 more
         march = self._invoice("2026-03-01")
         self.assertEqual(
             self._kinds(march), {"usage": 80.0, "drawdown": -50.0, "prepaid": 50.0}
@@ -78,10 +72,11 @@ class TestUsagePrepaid(UsageCommon):
         # late events: January had 20.00 of its prepaid amount left, February
         # nothing
         self._send(
+            self.contract,
             [
                 ("2026-01-20T10:00:00", 100, "late-jan"),
                 ("2026-02-20T10:00:00", 100, "late-feb"),
-            ]
+            ],
         )
         april = self._invoice("2026-04-01")
         corrections = april.invoice_line_ids.filtered(
