@@ -630,13 +630,19 @@ class RecurringContract(models.Model):
         ``up_to`` keeps those scheduled on or before that date; ``limit`` keeps
         the first ones (the next invoice date needs one).
         """
-        self.ensure_one()
         billed = {
             period.period_start
             for period in line.period_ids
             if period.state != "cancelled"
         }
-        recurrence = self._recurrence()
+        return self._line_due_charges(
+            line, self._recurrence(), billed, up_to, limit, self.proration_method
+        )
+
+    def _line_due_charges(self, line, recurrence, billed, up_to, limit, method):
+        """The engine's charges of ``line`` under ``recurrence``, its periods
+        starting on a day of ``billed`` left out."""
+        self.ensure_one()
         return recurrence_tools.due_charges(
             recurrence,
             self._anchor(recurrence),
@@ -646,7 +652,7 @@ class RecurringContract(models.Model):
             billed_starts=billed,
             up_to=up_to,
             limit=limit,
-            method=self.proration_method,
+            method=method,
         )
 
     # ------------------------------------------------------------------

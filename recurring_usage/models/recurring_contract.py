@@ -5,7 +5,6 @@ import dataclasses
 from odoo import api, fields, models
 
 from odoo.addons.recurring_billing.models.recurring_contract import BILLABLE_STATES
-from odoo.addons.recurring_billing.tools import recurrence as recurrence_tools
 
 from ..tools import rating
 
@@ -64,19 +63,8 @@ class RecurringContract(models.Model):
     def _usage_due(self, line, billed, up_to, limit, **rule):
         """The line's periods not in ``billed`` (period starts), whole (usage
         is never prorated), under the contract's rule changed by ``rule``."""
-        self.ensure_one()
         recurrence = dataclasses.replace(self._recurrence(), **rule)
-        return recurrence_tools.due_charges(
-            recurrence,
-            self._anchor(recurrence),
-            line_start=line.date_start,
-            line_end=self._service_end(line),
-            pauses=self._pauses(),
-            billed_starts=billed,
-            up_to=up_to,
-            limit=limit,
-            method="none",
-        )
+        return self._line_due_charges(line, recurrence, billed, up_to, limit, "none")
 
     @api.depends(
         "line_ids.usage_prepaid",
@@ -119,22 +107,7 @@ class RecurringContract(models.Model):
         if not lines or not self.rule_id:
             return []
         periods = []
-        recurrence = self._recurrence()
-        anchor = self._anchor(recurrence)
-        n = recurrence_tools.period_index(
-            anchor,
-            today,
-            recurrence.unit,
-            recurrence.interval,
-            recurrence.sticks_to_month_end,
-        )
-        start, end = recurrence_tools.period_bounds(
-            anchor,
-            n,
-            recurrence.unit,
-            recurrence.interval,
-            recurrence.sticks_to_month_end,
-        )
+        start, end = self._period_bounds(today)
         for line in lines:
             periods.append((line, max(start, line.date_start), end))
         aggregates = self.env["recurring.invoicing"]._usage_aggregate(
