@@ -1,7 +1,10 @@
 # Copyright 2026 Facturo
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import io
+
 from dateutil.relativedelta import relativedelta
 
+from odoo import fields
 from odoo.modules.module import get_manifest
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import convert_file
@@ -220,6 +223,71 @@ class TestDemoData(TransactionCase):
         # the usage period as the line's billing period (BT-134/135)
         self.assertIn(month.strftime("%Y%m%d"), xml)
         self.assertIn(f"{move.amount_total:.2f}", xml)
+
+    def test_prepaid_usage_invoices_are_valid_factur_x(self):
+        """A prepaid usage line: the prepaid amount on the first invoice, then
+        the usage and the negative line drawing it from the prepaid amount
+        (a negative quantity at a positive price, EN 16931 BR-27): both
+        invoices pass the Factur-X pipeline with Odoo's amounts."""
+        partner = self._ref("partner_moreau")
+        start = self.reference - relativedelta(months=1)
+        contract = self.env["recurring.contract"].create(
+            {
+                "partner_id": partner.id,
+                "company_id": self.company.id,
+                "rule_id": self._ref("rule_monthly_prepaid").id,
+                "date_start": start,
+                "line_ids": [
+                    fields.Command.create(
+                        {
+                            "product_id": self._ref("product_api_usage").id,
+                            "price_unit": 0.0,
+                            "usage_metric_id": self._ref("usage_metric_api_calls").id,
+                            "usage_price_model": "per_unit",
+                            "usage_price": 0.02,
+                            "usage_minimum": 30.0,
+                            "usage_prepaid": True,
+                        }
+                    )
+                ],
+            }
+        )
+        contract.action_activate()
+
+        def bill(day):
+            run = self.env["bill.run"].create(
+                {
+                    "date": day,
+                    "company_id": self.company.id,
+                    "partner_ids": [fields.Command.set(partner.ids)],
+                }
+            )
+            run.action_run()  # one customer: billed at once, not committed
+            return run.customer_ids.invoice_ids
+
+        first = bill(start)
+        report = self.env["usage.ingestion"]._ingest(
+            io.BytesIO(
+                f"contract,metric,timestamp,quantity,transaction_id\n"
+                f"{contract.name},api_calls,{start}T10:00:00,1000,prepaid-1\n".encode()
+            ),
+            "csv",
+            "test",
+        )
+        self.assertTrue(report["stored"], report)
+        second = bill(self.reference)
+        self.assertEqual(first.amount_untaxed, 30.0)
+        kinds = {
+            line.usage_rating_ids.kind: (line.quantity, line.price_unit)
+            for line in second.invoice_line_ids
+        }
+        self.assertEqual(kinds["usage"], (1000.0, 0.02))
+        self.assertEqual(kinds["drawdown"], (-1.0, 20.0))
+        self.assertEqual(second.amount_untaxed, 30.0)  # next month's prepaid
+        moves = first | second
+        reports = facturx_validate.validate_many([m._facturx_xml() for m in moves])
+        for move, result in zip(moves, reports, strict=True):
+            self.assertEqual([f.message for f in result.errors], [], move.name)
 
     # ------------------------------------------------------------------
     # Dunning
