@@ -27,11 +27,13 @@ def _with_notice(body, notice):
     """``body`` with the notice as its last paragraph: inside the template's
     outer ``<div>`` when it has one, else after it."""
     paragraph = Markup('<p id="collection_notice" style="margin: 16px 0 0 0;">%s</p>')
-    paragraph %= notice
-    # plain str operations: Markup's would escape the tag searched for
+    # the notice escaped once, then plain str operations: Markup's would
+    # escape the body's own tags
+    paragraph = str(paragraph % notice)
     html = str(body).rstrip()
     if html.endswith("</div>"):
         html = html[: -len("</div>")] + paragraph + "</div>"
     else:
         html += paragraph
+    # the template's own HTML and the escaped notice
     return Markup(html)

@@ -42,8 +42,10 @@ class TestCollectionNoticeMail(CollectionCommon):
             self.assertIn('id="collection_notice"', html)
             self.assertIn("will be charged on", html)
             self.assertIn(self.token_done.display_name, html)
-            # Odoo's template is kept, the notice added to it
+            # Odoo's template is kept, the notice added inside its outer div
             self.assertIn(move.name, html)
+            self.assertNotIn("&lt;", html)
+            self.assertRegex(str(html), r'collection_notice".*</p>\s*</div>')
 
     def test_the_mail_states_the_debit_in_french(self):
         self.env["res.lang"].sudo()._activate_lang("fr_FR")
