@@ -6,6 +6,7 @@ from odoo.http import request
 
 from odoo.addons.payment import utils as payment_utils
 from odoo.addons.payment.controllers import portal as payment_portal
+from odoo.addons.payment.controllers.post_processing import PaymentPostProcessing
 from odoo.addons.recurring_billing.controllers.portal import RecurringContractPortal
 
 
@@ -21,7 +22,30 @@ class RecurringPaymentPortal(RecurringContractPortal):
         contract_sudo = getattr(response, "qcontext", {}).get("contract")
         if contract_sudo and not request.env.user._is_public():
             response.qcontext.update(self._contract_payment_form_values(contract_sudo))
+            if kwargs.get("payment_method") == "saved":
+                response.qcontext["contract_payment_error"] = (
+                    self._contract_payment_error(contract_sudo)
+                )
         return response
+
+    def _contract_payment_error(self, contract_sudo):
+        """Why the payment method the customer just entered for the contract
+        was not saved (the provider declined it), or False. Odoo's status page
+        sends the customer back to the contract whatever the outcome."""
+        tx_sudo = (
+            request.env["payment.transaction"]
+            .sudo()
+            .browse(request.session.get(PaymentPostProcessing.MONITORED_TX_ID_KEY))
+            .exists()
+        )
+        if tx_sudo.recurring_contract_id != contract_sudo or tx_sudo.state not in (
+            "cancel",
+            "error",
+        ):
+            return False
+        return tx_sudo.state_message or request.env._(
+            "The payment method was declined."
+        )
 
     def _contract_payment_form_values(self, contract_sudo):
         """Odoo's payment form in validation mode (``payment.form``, as on

@@ -111,3 +111,12 @@ class TestPortalPaymentMethodTour(HttpCase):
         self._collect()
         self.assertEqual(attempts[-1].state, "done")
         self.assertIn(move.payment_state, ("paid", "in_payment"))
+
+    def test_a_declined_card_is_not_the_contracts(self):
+        self.start_tour(
+            f"/my/contracts/{self.contract.id}",
+            "recurring_payment_contract_payment_method_declined",
+            login="tour_payer",
+        )
+        self.assertEqual(self.contract.payment_token_id, self.failing)
+        self.assertEqual(self.move.payment_token_id, self.failing)

@@ -1,12 +1,12 @@
 import { registry } from "@web/core/registry";
 
 /**
- * The customer replaces the payment method of a contract on its portal page
- * with the demo provider's form: a new token is saved and becomes the
- * contract's.
+ * The customer replaces the failing card of a contract on its portal page
+ * with the demo provider's form; ``state`` is the outcome the demo provider
+ * simulates.
  */
-registry.category("web_tour.tours").add("recurring_payment_contract_payment_method", {
-    steps: () => [
+function enterNewCard(state) {
+    return [
         {
             content: "The contract is paid with the failing card",
             trigger: "#contract_payment_method strong:contains(1111)",
@@ -18,13 +18,19 @@ registry.category("web_tour.tours").add("recurring_payment_contract_payment_meth
         },
         {
             content: "The demo provider's form",
-            trigger: "#contract_payment_form input[name=o_payment_radio][data-payment-method-code=demo]",
+            trigger:
+                "#contract_payment_form input[name=o_payment_radio][data-payment-method-code=demo]",
             run: "click",
         },
         {
             content: "Card details (test data)",
             trigger: "#contract_payment_form input[name=customer_input]:visible",
             run: "edit 4242 4242 4242 9999",
+        },
+        {
+            content: `The provider will answer: ${state}`,
+            trigger: "#contract_payment_form select#simulated_payment_state",
+            run: `select ${state}`,
         },
         {
             content: "Save the new method for the contract",
@@ -37,6 +43,12 @@ registry.category("web_tour.tours").add("recurring_payment_contract_payment_meth
             trigger: "div[name=o_payment_status]",
             expectUnloadPage: true,
         },
+    ];
+}
+
+registry.category("web_tour.tours").add("recurring_payment_contract_payment_method", {
+    steps: () => [
+        ...enterNewCard("done"),
         {
             content: "Back on the contract: the method is saved",
             trigger: "#contract_payment_method .alert-success",
@@ -44,6 +56,20 @@ registry.category("web_tour.tours").add("recurring_payment_contract_payment_meth
         {
             content: "The contract now carries the new method",
             trigger: "#contract_payment_method strong:contains(9999)",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("recurring_payment_contract_payment_method_declined", {
+    steps: () => [
+        ...enterNewCard("error"),
+        {
+            content: "Back on the contract: the method was declined",
+            trigger: "#contract_payment_method .alert-danger",
+        },
+        {
+            content: "The contract keeps its method",
+            trigger: "#contract_payment_method strong:contains(1111)",
         },
     ],
 });
