@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 from odoo.fields import Domain
+from odoo.tools import formatLang
 
 
 class BillRun(models.Model):
@@ -90,3 +91,21 @@ class BillRun(models.Model):
             sum(collected.values())
         )
         return values
+
+    def _summary_text(self):
+        """The run's summary also says what it started collecting."""
+        text = super()._summary_text()
+        if not self.collect_count:
+            return text
+        return " ".join(
+            [
+                text,
+                self.env._(
+                    "Automatic payment scheduled for %(count)s invoices (%(amount)s).",
+                    count=self.collect_count,
+                    amount=formatLang(
+                        self.env, self.collect_amount, currency_obj=self.currency_id
+                    ),
+                ),
+            ]
+        )

@@ -100,6 +100,11 @@ class TestBillRunCollection(ConsolidationCommon, CollectionCommon):
         self.assertEqual(customer.collect_count, 2)
         self.assertAlmostEqual(run.collect_amount, sum(moves.mapped("amount_total")))
         self.assertAlmostEqual(run.collect_amount, run.preview_collect_amount)
+        # the run's summary says so
+        self.assertIn(
+            "Automatic payment scheduled for 2 invoices",
+            " ".join(run.message_ids.mapped("body")),
+        )
 
     def test_direct_debit_previewed_after_notice_and_due_date(self):
         sepa = self.env.ref("payment.payment_method_sepa_direct_debit")
