@@ -215,6 +215,7 @@ def source_key(addons):
 TEST_DEPENDENCIES = {
     # charges with the demo provider's simulated outcomes
     "recurring_payment": ["payment_demo"],
+    "consolidated_invoice_payment": ["payment_demo"],
 }
 
 

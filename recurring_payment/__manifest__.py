@@ -32,4 +32,9 @@
         # wizards
         "wizards/recurring_billing_settings_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "recurring_payment/static/tests/tours/**/*",
+        ],
+    },
 }

@@ -76,7 +76,14 @@ EXTENDS = {
     "consolidated_invoice": {"recurring_billing"},
     "recurring_payment": {"recurring_billing"},
     "recurring_usage": {"recurring_billing", "consolidated_invoice"},
+    # glue of two feature addons, installed with them (auto_install)
+    "consolidated_invoice_payment": {"consolidated_invoice", "recurring_payment"},
 }
+
+#: Glue addons: they only join two feature addons that do not know each
+#: other, and install by themselves when both are there (Odoo's pattern, as
+#: ``sale_stock``).
+GLUE = {"consolidated_invoice_payment"}
 
 
 def extends(addon, other):
@@ -114,6 +121,18 @@ def test_the_dependency_graph_has_no_cycle():
 
     for addon in ADDONS:
         visit(addon, [])
+
+
+@pytest.mark.parametrize("addon", sorted(GLUE))
+def test_glue_addons_install_with_what_they_join(addon):
+    data = manifest(addon)
+    assert data.get("auto_install") is True
+    assert set(data["depends"]) == EXTENDS[addon]
+    assert not depended_on(addon), f"{addon} is glue: nothing depends on it"
+
+
+def test_only_glue_addons_install_by_themselves():
+    assert {a for a in ADDONS if manifest(a).get("auto_install")} == GLUE
 
 
 def test_ledger_export_stands_alone():

@@ -7,7 +7,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 SUITE = (
     "account_invoice_fr,account_facturx_fr,recurring_billing,consolidated_invoice,"
-    "dunning_levels,ledger_export,recurring_payment,recurring_usage"
+    "dunning_levels,ledger_export,recurring_payment,recurring_usage,"
+    "consolidated_invoice_payment"
 )
 
 

@@ -35,6 +35,7 @@ class BillRunPreviewLine(models.Model):
     price_unit = fields.Float(string="Unit Price", digits="Product Price")
     discount = fields.Float(string="Discount (%)", digits="Discount")
     price_subtotal = fields.Monetary(string="Subtotal")
+    price_total = fields.Monetary(string="Total", help="The subtotal with its taxes.")
 
     @api.model
     def _values_from_invoices(self, invoices, partner):
@@ -53,9 +54,9 @@ class BillRunPreviewLine(models.Model):
                 product = self.env["product.product"].browse(line.get("product_id"))
                 taxes = Tax.browse(_command_ids(line.get("tax_ids", [])))
                 price = line["price_unit"] * (1 - (line.get("discount") or 0) / 100)
-                subtotal = taxes.compute_all(
+                amounts = taxes.compute_all(
                     price, currency, line["quantity"], product, partner
-                )["total_excluded"]
+                )
                 values.append(
                     {
                         "invoice_index": index,
@@ -72,7 +73,8 @@ class BillRunPreviewLine(models.Model):
                         "quantity": line["quantity"],
                         "price_unit": line["price_unit"],
                         "discount": line.get("discount") or 0.0,
-                        "price_subtotal": currency.round(subtotal),
+                        "price_subtotal": currency.round(amounts["total_excluded"]),
+                        "price_total": currency.round(amounts["total_included"]),
                     }
                 )
         return values
