@@ -1,3 +1,4 @@
 from . import test_ingestion
 from . import test_usage_billing
 from . import test_endpoint
+from . import test_migration
