@@ -340,14 +340,16 @@ class UsageIngestion(models.AbstractModel):
                             WHEN e.payload_hash = k.payload_hash THEN 'duplicate'
                             ELSE 'conflict' END AS reason
                   FROM ranked k
-                  -- one probe of the unique index per row: the cost follows
-                  -- the file, not the table
+                  -- one probe of the unique index per row (LIMIT keeps the
+                  -- planner from turning it into a scan of the whole table):
+                  -- the cost follows the file, not the table
                   LEFT JOIN LATERAL (
                     SELECT e.id, e.payload_hash FROM usage_event e
                      WHERE k.reason IS NULL AND k.rank = 1
                        AND e.company_id = k.company_id
                        AND e.source = %(source)s
                        AND e.transaction_id = k.transaction_id
+                     LIMIT 1
                   ) e ON true
                 """,
                 rows=self._staging_rows_sql(jsonl, casts),
