@@ -38,7 +38,7 @@ def measure(conn, odoo_path, odoo_python, conf, base, events, contracts, usage):
     return common.measure_on_copy(
         conn,
         base,
-        f"facturo_measure_usage_{int(usage)}",
+        f"facturo_measure_usage_{contracts}_{int(usage)}",
         lambda database: common.run_worker(
             odoo_path,
             odoo_python,

@@ -21,11 +21,10 @@ class AccountMove(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-                UPDATE usage_event SET rating_id = NULL, move_line_id = NULL
-                 WHERE rating_id = ANY(%s)
+                UPDATE usage_event SET rating_id = NULL WHERE rating_id = ANY(%s)
                 """,
                 ratings.ids,
             )
         )
-        self.env["usage.event"].invalidate_model(["rating_id", "move_line_id"])
+        self.env["usage.event"].invalidate_model(["rating_id"])
         ratings.unlink()

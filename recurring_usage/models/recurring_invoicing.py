@@ -1,6 +1,6 @@
 # Copyright 2026 Facturo
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from collections import Counter, defaultdict
+from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal
 
@@ -724,8 +724,9 @@ class RecurringInvoicing(models.AbstractModel):
         cr.execute(
             SQL(
                 """
+                WITH claimed AS (
                 UPDATE usage_event e
-                   SET rating_id = r.id, move_line_id = r.move_line_id
+                   SET rating_id = r.id
                   FROM usage_rating r
                   JOIN usage_metric m ON m.id = r.metric_id
                  WHERE r.move_id = ANY(%(moves)s)
@@ -739,11 +740,13 @@ class RecurringInvoicing(models.AbstractModel):
                    AND (m.aggregation = 'reading' OR m.filter_properties IS NULL
                         OR e.properties @> m.filter_properties)
                 RETURNING r.id
+                )
+                SELECT id, count(*) FROM claimed GROUP BY id
                 """,
                 moves=moves.ids,
             )
         )
-        claimed = Counter(rating_id for (rating_id,) in cr.fetchall())
+        claimed = dict(cr.fetchall())
         ratings = self.env["usage.rating"].search(
             [("move_id", "in", moves.ids), ("kind", "in", ("usage", "correction"))]
         )
@@ -757,4 +760,4 @@ class RecurringInvoicing(models.AbstractModel):
                         start=rated.period_start,
                     )
                 )
-        self.env["usage.event"].invalidate_model(["rating_id", "move_line_id"])
+        self.env["usage.event"].invalidate_model(["rating_id"])

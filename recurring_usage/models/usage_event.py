@@ -6,7 +6,7 @@ from odoo.tools import SQL
 
 # what the bill run writes on an event when it bills it (by SQL); anything
 # else is frozen once the event is billed
-BILLING_FIELDS = {"rating_id", "move_line_id"}
+BILLING_FIELDS = {"rating_id"}
 
 
 class UsageEvent(models.Model):
@@ -17,6 +17,11 @@ class UsageEvent(models.Model):
     ON CONFLICT DO NOTHING). The database refuses a second event with the same
     (company, source, transaction_id); a billed event (``rating_id`` set) is
     locked by the ORM and by a trigger.
+
+    The table is kept narrow for bulk loads and the bill run's claim: no
+    create/write uid and date (two foreign keys checked per row; the import
+    keeps who loaded what and when), the invoice line read through the
+    rating, and one index per way the events are read.
     """
 
     _name = "usage.event"
@@ -24,6 +29,7 @@ class UsageEvent(models.Model):
     _order = "timestamp desc, id desc"
     _rec_name = "transaction_id"
     _check_company_auto = True
+    _log_access = False
 
     company_id = fields.Many2one("res.company", required=True, readonly=True)
     contract_id = fields.Many2one(
@@ -51,11 +57,7 @@ class UsageEvent(models.Model):
         "usage.rating", readonly=True, ondelete="set null", index="btree_not_null"
     )
     move_line_id = fields.Many2one(
-        "account.move.line",
-        string="Invoice line",
-        readonly=True,
-        ondelete="set null",
-        index="btree_not_null",
+        related="rating_id.move_line_id", string="Invoice line"
     )
     state = fields.Selection(
         [("unbilled", "Unbilled"), ("billed", "Billed")],
@@ -67,8 +69,10 @@ class UsageEvent(models.Model):
         "(company_id, source, transaction_id)",
         "An event with this transaction id was already received from this source.",
     )
+    # the bill run reads unbilled events per contract line and period
+    # (aggregation, claim, late events); the metric and company follow the line
     _unbilled_index = models.Index(
-        "(company_id, metric_id, contract_line_id, timestamp) WHERE rating_id IS NULL"
+        "(contract_line_id, timestamp) WHERE rating_id IS NULL"
     )
     _line_timestamp_index = models.Index("(contract_line_id, timestamp)")
     _timestamp_brin = models.Index("USING brin (timestamp)")
@@ -136,7 +140,8 @@ class UsageEvent(models.Model):
                 END $$ LANGUAGE plpgsql;
                 DROP TRIGGER IF EXISTS usage_event_locked ON %s;
                 CREATE TRIGGER usage_event_locked BEFORE UPDATE OR DELETE ON %s
-                    FOR EACH ROW EXECUTE FUNCTION usage_event_locked();
+                    FOR EACH ROW WHEN (OLD.rating_id IS NOT NULL)
+                    EXECUTE FUNCTION usage_event_locked();
                 """,
                 SQL.identifier(self._table),
                 SQL.identifier(self._table),

@@ -22,23 +22,17 @@ COLUMNS = (
     "transaction_id",
     "properties",
 )
+# memory for the sorts and hashes of the checks (SET LOCAL: this transaction)
+WORK_MEM = "256MB"
 # rows listed in a report (the counts are always complete)
 REPORT_ROWS = 1000
 # one raw line per row: no quote or delimiter character can occur in text
 RAW_COPY = "FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01'"
 NUMBER = r"^\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?\s*$"
-# ISO 8601 with plausible fields: cast directly (a day that does not exist,
-# 2026-02-30, makes the statement fail: it is run again with the slower cast
-# that gives NULL)
-TIMESTAMP = (
-    r"^\s*[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
-    r"([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?)?\s*$"
-)
-TIMESTAMP_TZ = (
-    r"^\s*[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
-    r"[T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?"
-    r"\s*(Z|z|[+-]([01][0-9]|2[0-3])(:?[0-5][0-9])?)\s*$"
-)
+# a timestamp starts with an ISO 8601 date; it is cast directly (a value
+# PostgreSQL cannot read, 2026-02-30, makes the statement fail: it is run
+# again with the slower cast that gives NULL)
+ISO_DATE = r"^\s*[0-9]{4}-[0-9]{2}-[0-9]{2}"
 
 
 class UsageIngestion(models.AbstractModel):
@@ -93,8 +87,8 @@ class UsageIngestion(models.AbstractModel):
             raise UserError(
                 self.env._("Unknown file format %(format)s.", format=file_format)
             )
-        self._check_rows(offset)
-        self._classify(source)
+        cr.execute(SQL("ANALYZE usage_staging"))
+        self._check_rows(offset, source, file_format == "jsonl")
         cr.execute(SQL("SELECT status, count(*) FROM usage_checked GROUP BY status"))
         counts = dict(cr.fetchall())
         report = {
@@ -114,7 +108,14 @@ class UsageIngestion(models.AbstractModel):
             report["stored"] = True
         report["errors"] = self._report_rows()
         cr.execute(
-            SQL("DROP TABLE usage_checked, usage_lines, usage_contracts, usage_staging")
+            SQL(
+                """
+                DROP TABLE usage_checked, usage_lines, usage_contracts, usage_staging;
+                SET LOCAL work_mem TO DEFAULT;
+                SET LOCAL jit TO DEFAULT;
+                SET LOCAL TimeZone TO DEFAULT;
+                """
+            )
         )
         return report
 
@@ -124,9 +125,15 @@ class UsageIngestion(models.AbstractModel):
 
     @api.model
     def _create_staging(self):
+        """The staging table; the checks sort and hash the whole file: they
+        get the memory for it, and no JIT (seconds of compilation for one
+        pass over the rows) in this transaction."""
         self.env.cr.execute(
             SQL(
                 """
+                SET LOCAL work_mem = %s;
+                SET LOCAL jit = off;
+                SET LOCAL TimeZone = 'UTC';
                 DROP TABLE IF EXISTS usage_checked;
                 DROP TABLE IF EXISTS usage_lines;
                 DROP TABLE IF EXISTS usage_contracts;
@@ -141,7 +148,8 @@ class UsageIngestion(models.AbstractModel):
                     transaction_id text,
                     properties text
                 ) ON COMMIT DROP
-                """
+                """,
+                WORK_MEM,
             )
         )
 
@@ -167,49 +175,71 @@ class UsageIngestion(models.AbstractModel):
 
     @api.model
     def _copy_jsonl(self, stream):
-        """COPY JSON lines raw, then split them into columns in SQL."""
+        """COPY JSON lines raw: the checks split them into columns."""
         self.env.cr.copy_expert(
             f"COPY usage_staging (raw) FROM STDIN WITH ({RAW_COPY})", stream
-        )
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE usage_staging s SET
-                    contract = j.value ->> 'contract',
-                    metric = j.value ->> 'metric',
-                    timestamp = j.value ->> 'timestamp',
-                    quantity = j.value ->> 'quantity',
-                    transaction_id = j.value ->> 'transaction_id',
-                    properties = (j.value -> 'properties')::text
-                FROM (
-                    SELECT line_no, usage_to_jsonb(raw) AS value FROM usage_staging
-                ) j
-                WHERE j.line_no = s.line_no AND jsonb_typeof(j.value) = 'object'
-                """
-            )
         )
         return 0
 
     @api.model
-    def _check_rows(self, offset):
-        """One statement: resolve and check every row into ``usage_checked``."""
-        fast = SQL(
-            """
-            CASE WHEN s.timestamp ~ %(plain)s THEN s.timestamp::timestamp
-                 WHEN s.timestamp ~ %(zoned)s
-                   THEN s.timestamp::timestamptz AT TIME ZONE 'UTC' END
-            """,
-            plain=TIMESTAMP,
-            zoned=TIMESTAMP_TZ,
-        )
+    def _check_rows(self, offset, source, jsonl):
+        """One statement checks and classifies every row into
+        ``usage_checked``. The fast casts (``::jsonb``, ``::timestamp``) fail
+        the statement on a malformed value: it is then run again with the
+        casts that give NULL (a PL/pgSQL exception block per row, slower)."""
+        fast = {
+            # the session's time zone is UTC (set with the staging table)
+            "timestamp": SQL(
+                """
+                CASE WHEN s.timestamp ~ %s
+                  THEN s.timestamp::timestamptz AT TIME ZONE 'UTC' END
+                """,
+                ISO_DATE,
+            ),
+            "jsonb": lambda value: SQL("(%s)::jsonb", value),
+        }
+        safe = {
+            "timestamp": SQL("usage_to_timestamp(s.timestamp)"),
+            "jsonb": lambda value: SQL("usage_to_jsonb(%s)", value),
+        }
         try:
             with self.env.cr.savepoint(flush=False), mute_logger("odoo.sql_db"):
-                self._check_rows_with(offset, fast)
+                self._check_rows_with(offset, source, jsonl, fast)
         except psycopg2.DataError:
-            self._check_rows_with(offset, SQL("usage_to_timestamp(s.timestamp)"))
+            self._check_rows_with(offset, source, jsonl, safe)
 
     @api.model
-    def _check_rows_with(self, offset, timestamp):
+    def _staging_rows_sql(self, jsonl, casts):
+        """The staging rows as columns (JSON lines: split in SQL)."""
+        if not jsonl:
+            return SQL("SELECT * FROM usage_staging")
+        return SQL(
+            """
+            SELECT s.line_no, s.raw,
+                   j.value ->> 'contract' AS contract,
+                   j.value ->> 'metric' AS metric,
+                   j.value ->> 'timestamp' AS timestamp,
+                   j.value ->> 'quantity' AS quantity,
+                   j.value ->> 'transaction_id' AS transaction_id,
+                   (j.value -> 'properties')::text AS properties
+              FROM usage_staging s
+             CROSS JOIN LATERAL (
+                SELECT CASE WHEN trim(s.raw) != '' THEN %s END AS parsed
+             ) r
+             CROSS JOIN LATERAL (
+                SELECT CASE WHEN jsonb_typeof(r.parsed) = 'object'
+                            THEN r.parsed END AS value
+             ) j
+            """,
+            casts["jsonb"](SQL("s.raw")),
+        )
+
+    @api.model
+    def _check_rows_with(self, offset, source, jsonl, casts):
+        """Resolve contracts, metrics and usage lines, give each bad row its
+        reason, then classify the good ones: the same transaction id earlier
+        in the file or in the database is a duplicate when the payload is the
+        same, a conflict otherwise. The rest is new."""
         cr = self.env.cr
         companies = self.env.companies.ids
         cr.execute(
@@ -217,7 +247,7 @@ class UsageIngestion(models.AbstractModel):
                 """
                 CREATE TEMP TABLE usage_contracts ON COMMIT DROP AS
                 SELECT DISTINCT ON (n.contract) n.contract, c.id, c.company_id
-                  FROM (SELECT DISTINCT contract FROM usage_staging) n
+                  FROM (SELECT DISTINCT contract FROM (%(rows)s) r) n
                   JOIN recurring_contract c ON c.name = n.contract
                  ORDER BY n.contract, (c.company_id = ANY(%(companies)s)) DESC, c.id;
                 CREATE TEMP TABLE usage_lines ON COMMIT DROP AS
@@ -227,7 +257,10 @@ class UsageIngestion(models.AbstractModel):
                   JOIN usage_contracts c ON c.id = l.contract_id
                  WHERE l.usage_metric_id IS NOT NULL
                  ORDER BY l.contract_id, l.usage_metric_id, l.sequence, l.id;
+                ANALYZE usage_contracts;
+                ANALYZE usage_lines;
                 CREATE TEMP TABLE usage_checked ON COMMIT DROP AS
+                WITH checked AS MATERIALIZED (
                 SELECT s.line_no + %(offset)s AS line_no,
                        s.transaction_id,
                        c.company_id, c.id AS contract_id, m.id AS metric_id,
@@ -259,9 +292,8 @@ class UsageIngestion(models.AbstractModel):
                                  AND v.ts::date BETWEEN p.period_start
                                                     AND p.period_end)
                            THEN 'period_billed'
-                       END AS reason,
-                       NULL::text AS status
-                  FROM usage_staging s
+                       END AS reason
+                  FROM (%(rows)s) s
                   LEFT JOIN usage_contracts c ON c.contract = s.contract
                   LEFT JOIN res_company co ON co.id = c.company_id
                   LEFT JOIN usage_metric m
@@ -277,52 +309,55 @@ class UsageIngestion(models.AbstractModel):
                                   THEN s.quantity::numeric END AS qty,
                            CASE WHEN s.properties IS NULL OR s.properties = ''
                                   THEN NULL
-                                ELSE usage_to_jsonb(s.properties) END AS props
+                                ELSE %(props)s END AS props
+                    OFFSET 0  -- each cast once per row, not once per use
                   ) v
-                 WHERE s.raw IS NULL OR trim(s.raw) != '';
-                UPDATE usage_checked SET status = 'invalid' WHERE reason IS NOT NULL;
+                 WHERE s.raw IS NULL OR trim(s.raw) != ''
+                ), ranked AS (
+                SELECT k.*,
+                       row_number() OVER w AS rank,
+                       first_value(k.payload_hash) OVER w AS first_hash
+                  FROM checked k
+                WINDOW w AS (PARTITION BY k.reason IS NULL, k.company_id,
+                                          k.transaction_id
+                             ORDER BY k.line_no)
+                )
+                SELECT k.line_no, k.transaction_id, k.company_id, k.contract_id,
+                       k.metric_id, k.line_id, k.ts, k.qty, k.props, k.group_key,
+                       k.payload_hash,
+                       CASE WHEN k.reason IS NOT NULL THEN 'invalid'
+                            WHEN k.rank > 1 AND k.payload_hash = k.first_hash
+                              THEN 'duplicate'
+                            WHEN k.rank > 1 THEN 'conflict'
+                            WHEN e.id IS NULL THEN 'new'
+                            WHEN e.payload_hash = k.payload_hash THEN 'duplicate'
+                            ELSE 'conflict' END AS status,
+                       CASE WHEN k.reason IS NOT NULL THEN k.reason
+                            WHEN k.rank > 1 AND k.payload_hash = k.first_hash
+                              THEN 'duplicate'
+                            WHEN k.rank > 1 THEN 'conflict_in_file'
+                            WHEN e.id IS NULL THEN NULL
+                            WHEN e.payload_hash = k.payload_hash THEN 'duplicate'
+                            ELSE 'conflict' END AS reason
+                  FROM ranked k
+                  -- one probe of the unique index per row (LIMIT keeps the
+                  -- planner from turning it into a scan of the whole table):
+                  -- the cost follows the file, not the table
+                  LEFT JOIN LATERAL (
+                    SELECT e.id, e.payload_hash FROM usage_event e
+                     WHERE k.reason IS NULL AND k.rank = 1
+                       AND e.company_id = k.company_id
+                       AND e.source = %(source)s
+                       AND e.transaction_id = k.transaction_id
+                     LIMIT 1
+                  ) e ON true
                 """,
+                rows=self._staging_rows_sql(jsonl, casts),
                 companies=companies,
                 offset=offset,
                 number=NUMBER,
-                timestamp=timestamp,
-            )
-        )
-
-    @api.model
-    def _classify(self, source):
-        """Same transaction id in the file or in the database: duplicate when
-        the payload is the same, conflict otherwise. The rest is new."""
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE usage_checked k
-                   SET status = CASE WHEN f.payload_hash = f.first_hash
-                                     THEN 'duplicate' ELSE 'conflict' END,
-                       reason = CASE WHEN f.payload_hash = f.first_hash
-                                     THEN 'duplicate' ELSE 'conflict_in_file' END
-                  FROM (
-                    SELECT line_no, payload_hash,
-                           row_number() OVER w AS rank,
-                           first_value(payload_hash) OVER w AS first_hash
-                      FROM usage_checked
-                     WHERE status IS NULL
-                    WINDOW w AS (PARTITION BY company_id, transaction_id
-                                 ORDER BY line_no)
-                  ) f
-                 WHERE f.line_no = k.line_no AND f.rank > 1;
-                UPDATE usage_checked k
-                   SET status = CASE WHEN e.payload_hash = k.payload_hash
-                                     THEN 'duplicate' ELSE 'conflict' END,
-                       reason = CASE WHEN e.payload_hash = k.payload_hash
-                                     THEN 'duplicate' ELSE 'conflict' END
-                  FROM usage_event e
-                 WHERE k.status IS NULL
-                   AND e.company_id = k.company_id
-                   AND e.source = %(source)s
-                   AND e.transaction_id = k.transaction_id;
-                UPDATE usage_checked SET status = 'new' WHERE status IS NULL;
-                """,
+                timestamp=casts["timestamp"],
+                props=casts["jsonb"](SQL("s.properties")),
                 source=source,
             )
         )
@@ -336,19 +371,16 @@ class UsageIngestion(models.AbstractModel):
                 INSERT INTO usage_event (
                     company_id, contract_id, contract_line_id, metric_id,
                     timestamp, quantity, properties, group_key, source,
-                    transaction_id, payload_hash, import_id,
-                    create_uid, create_date, write_uid, write_date)
+                    transaction_id, payload_hash, import_id)
                 SELECT company_id, contract_id, line_id, metric_id, ts, qty, props,
                        group_key, %(source)s, transaction_id, payload_hash,
-                       %(import_id)s, %(uid)s, now() AT TIME ZONE 'UTC',
-                       %(uid)s, now() AT TIME ZONE 'UTC'
+                       %(import_id)s
                   FROM usage_checked
                  WHERE status = 'new'
                 ON CONFLICT (company_id, source, transaction_id) DO NOTHING
                 """,
                 source=source,
                 import_id=import_id,
-                uid=self.env.uid,
             )
         )
         accepted = cr.rowcount

@@ -4,3 +4,4 @@ from . import test_endpoint
 from . import test_usage_alerts
 from . import test_usage_prepaid
 from . import test_usage_resume
+from . import test_migration
