@@ -139,6 +139,7 @@ class ComposeServer:
 
     def __init__(self, log_name="compose-check.log"):
         self.odoo_path, self.odoo_python = layer2.odoo_tree(STEP)
+        layer2.install_oca_requirements(self.odoo_python)
         layer2.ensure_postgres()
         self.role = os.environ.get("ODOO_DB_USER", "odoo")
         self.conn = layer2.admin_connection()

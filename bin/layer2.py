@@ -11,6 +11,10 @@ addon of the repository).
   Odoo connects as ``$ODOO_DB_USER`` (default ``odoo``), created with CREATEDB
   through the ``postgres`` superuser if missing; Odoo itself never uses
   ``postgres``.
+- The OCA addons of ``oca-requirements.txt`` (pinned wheels from PyPI) are
+  installed into Odoo's Python with ``pip install --no-deps`` first (quick
+  when present); they land in ``site-packages/odoo/addons``, which Odoo
+  finds without an addons path.
 - A database holding only the addons' dependencies (installed with
   ``--skip-auto-install``) is built once and kept as a template, keyed by the
   dependency list and the Odoo tree; every run copies it into a fresh database,
@@ -216,7 +220,40 @@ TEST_DEPENDENCIES = {
     # charges with the demo provider's simulated outcomes
     "recurring_payment": ["payment_demo"],
     "consolidated_invoice_payment": ["payment_demo"],
+    # its tests build on recurring_payment's (demo provider and tokens)
+    "recurring_payment_sepa": ["payment_demo"],
 }
+
+#: OCA addons installed from the package registry (pinned, with --no-deps)
+OCA_REQUIREMENTS = ROOT / "oca-requirements.txt"
+
+
+def install_oca_requirements(odoo_python):
+    """Install the OCA wheels of ``oca-requirements.txt`` into Odoo's Python
+    with ``--no-deps`` (as OCA's CI does: their wheels require ``odoo``, which
+    is the tree itself). Quick when they are installed already."""
+    if not OCA_REQUIREMENTS.is_file():
+        return
+    proc = subprocess.run(
+        [str(odoo_python), "-m", "pip", "install", "--quiet", "--no-deps",
+         "--disable-pip-version-check", "-r", str(OCA_REQUIREMENTS)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )  # fmt: skip
+    if proc.returncode:
+        raise SystemExit(
+            f"layer 2: installing {OCA_REQUIREMENTS.name} into {odoo_python} "
+            f"failed:\n{proc.stdout}{proc.stderr}"
+        )
+
+
+def oca_requirements_key():
+    """The pinned OCA wheels, part of a dependencies template's key: another
+    version makes another template."""
+    if not OCA_REQUIREMENTS.is_file():
+        return ""
+    return hashlib.sha256(OCA_REQUIREMENTS.read_bytes()).hexdigest()[:12]
 
 
 def dependencies(addons):
@@ -268,9 +305,23 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def oca_addon_names():
+    """The addons ``oca-requirements.txt`` installs (``odoo-addon-x-y`` is the
+    addon ``x_y``)."""
+    if not OCA_REQUIREMENTS.is_file():
+        return set()
+    names = re.findall(
+        r"^odoo-addon-([\w-]+)==", OCA_REQUIREMENTS.read_text(), re.MULTILINE
+    )
+    return {name.replace("-", "_") for name in names}
+
+
 def template_name(odoo_path, deps):
     release = odoo_path / "odoo" / "release.py"
     key = "|".join([str(odoo_path), str(release.stat().st_mtime), *deps])
+    oca_addons = oca_addon_names()
+    if any(dep in oca_addons for dep in deps):
+        key += "|" + oca_requirements_key()
     return "facturo_deps_" + hashlib.sha256(key.encode()).hexdigest()[:12]
 
 
@@ -404,6 +455,7 @@ def main(addons):
         raise SystemExit("usage: layer2.py ADDON [ADDON ...]")
     addons = with_local_dependencies(addons)
     odoo_path, odoo_python = odoo_tree()
+    install_oca_requirements(odoo_python)
     ensure_postgres()
     role = os.environ.get("ODOO_DB_USER", "odoo")
     conn = admin_connection()

@@ -28,6 +28,19 @@ def manifest(addon):
     return ast.literal_eval((ROOT / addon / "__manifest__.py").read_text())
 
 
+def oca_addons():
+    """The OCA addons ``oca-requirements.txt`` installs (all AGPL-3)."""
+    text = (ROOT / "oca-requirements.txt").read_text()
+    names = re.findall(r"^odoo-addon-([\w-]+)==", text, re.MULTILINE)
+    return {name.replace("-", "_") for name in names}
+
+
+def expected_license(addon):
+    """LGPL-3, or AGPL-3 for a bridge on OCA's AGPL-3 addons (an LGPL addon
+    cannot depend on an AGPL one: manifestoo check-licenses)."""
+    return "AGPL-3" if set(manifest(addon)["depends"]) & oca_addons() else "LGPL-3"
+
+
 def test_the_suite_is_there():
     assert SUITE <= set(ADDONS)
 
@@ -36,7 +49,7 @@ def test_the_suite_is_there():
 def test_manifest(addon):
     data = manifest(addon)
     assert re.fullmatch(r"19\.0\.\d+\.\d+\.\d+", data["version"])
-    assert data["license"] == "LGPL-3"
+    assert data["license"] == expected_license(addon)
     assert "Facturo" in data["author"]
     assert data["website"].startswith("https://")
     assert data["development_status"] in {"Alpha", "Beta", "Production/Stable"}
@@ -138,6 +151,19 @@ def test_only_glue_addons_install_by_themselves():
 def test_ledger_export_stands_alone():
     assert not our_depends("ledger_export")
     assert not depended_on("ledger_export")
+
+
+def test_oca_requirements_are_pinned_wheels_of_the_series():
+    text = (ROOT / "oca-requirements.txt").read_text()
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    assert lines
+    for line in lines:
+        name, _sep, version = line.partition("==")
+        assert version, f"{line} is not pinned"
+        if name.startswith("odoo-addon-"):
+            assert re.fullmatch(r"19\.0\.\d+\.\d+\.\d+(\.\d+)?", version), line
+    assert "account_banking_sepa_direct_debit" in oca_addons()
+    assert expected_license("recurring_payment_sepa") == "AGPL-3"
 
 
 def test_access_rules_rule_spots_new_models():

@@ -7,7 +7,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 SUITE = (
     "account_invoice_fr,account_facturx_fr,recurring_billing,consolidated_invoice,"
-    "dunning_levels,ledger_export,recurring_payment,recurring_usage,"
+    "dunning_levels,ledger_export,recurring_payment,recurring_payment_sepa,recurring_usage,"
     "consolidated_invoice_payment"
 )
 
@@ -86,4 +86,7 @@ def test_dockerfile():
     assert dockerfile.splitlines()[2] == "FROM odoo:19"
     assert "ghostscript" in dockerfile
     assert "requirements.txt" in dockerfile
+    # the OCA addons: pinned wheels, without their "odoo" requirement
+    assert "COPY oca-requirements.txt" in dockerfile
+    assert "--no-deps" in dockerfile
     assert dockerfile.rstrip().endswith("USER odoo")

@@ -116,15 +116,21 @@ class TestDunningFirstUse(DunningCommon):
     # ------------------------------------------------------------------
 
     def test_letter_carries_bank_details_and_payment_references(self):
-        bank = self.env["res.partner.bank"].create(
-            {
-                "partner_id": self.env.company.partner_id.id,
-                "acc_number": "FR76 3000 6000 0112 3456 7890 189",
-                "bank_id": self.env["res.bank"]
-                .create({"name": "Banque Exemple", "bic": "AGRIFRPPXXX"})
-                .id,
-                "allow_out_payment": True,
-            }
+        # the company's account, set up by an administrator (with OCA's
+        # account_payment_order, only its payment group may create one)
+        bank = (
+            self.env["res.partner.bank"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": self.env.company.partner_id.id,
+                    "acc_number": "FR76 3000 6000 0112 3456 7890 189",
+                    "bank_id": self.env["res.bank"]
+                    .create({"name": "Banque Exemple", "bic": "AGRIFRPPXXX"})
+                    .id,
+                    "allow_out_payment": True,
+                }
+            )
         )
         invoice = self._invoice(
             self.customer, 500.0, "2026-02-01", "2026-03-03", partner_bank_id=bank.id
@@ -145,14 +151,18 @@ class TestDunningFirstUse(DunningCommon):
         self.assertIn("Payment by bank transfer", html)
 
     def test_letter_falls_back_on_the_bank_journal_account(self):
-        bank = self.env["res.partner.bank"].create(
-            {
-                "partner_id": self.env.company.partner_id.id,
-                "acc_number": "FR76 1000 7000 0000 0000 0000 123",
-                "allow_out_payment": True,
-            }
+        bank = (
+            self.env["res.partner.bank"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": self.env.company.partner_id.id,
+                    "acc_number": "FR76 1000 7000 0000 0000 0000 123",
+                    "allow_out_payment": True,
+                }
+            )
         )
-        self.company_data["default_journal_bank"].bank_account_id = bank
+        self.company_data["default_journal_bank"].sudo().bank_account_id = bank
         invoice = self._invoice(self.customer, 500.0, "2026-02-01", "2026-03-03")
         invoice.partner_bank_id = False
         run = self._run("2026-03-15")

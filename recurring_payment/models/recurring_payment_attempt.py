@@ -263,6 +263,12 @@ class RecurringPaymentAttempt(models.Model):
                     message,
                 )
 
+    def _retry_days(self):
+        """The retry schedule of this attempt, in days after the first one
+        (hook: a direct debit by mandate caps it at two presentations)."""
+        self.ensure_one()
+        return self.move_id.company_id._recurring_payment_retry_days()
+
     def _record_decline(self, kind, reason):
         """A failed attempt: the next one per the schedule (soft decline), or
         the hand-over to dunning; the customer is told either way."""
@@ -271,7 +277,7 @@ class RecurringPaymentAttempt(models.Model):
         self.write({"state": "failed", "decline_kind": kind, "reason": reason})
         next_day = None
         if kind == schedule.SOFT:
-            retry_days = move.company_id._recurring_payment_retry_days()
+            retry_days = self._retry_days()
             first = move.payment_attempt_ids.filtered(
                 lambda attempt: attempt.attempt_number == 1
             )

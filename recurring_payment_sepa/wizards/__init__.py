@@ -1,0 +1,2 @@
+from . import recurring_billing_settings
+from . import recurring_payment_sepa_return
