@@ -227,6 +227,12 @@ class AccountMove(models.Model):
             method=self.payment_token_id.display_name,
         )
 
+    def _collection_method_label(self):
+        """How the invoice is paid automatically, in words; empty when it is
+        not (a bridge paying another way says its own)."""
+        self.ensure_one()
+        return self.payment_token_id.display_name or ""
+
     def _collection_amount_text(self):
         return format_amount(self.env, self.amount_residual, self.currency_id)
 

@@ -44,6 +44,14 @@ class AccountMove(models.Model):
     def _collection_is_debit(self):
         return self._collection_by_mandate() or super()._collection_is_debit()
 
+    def _collection_method_label(self):
+        if self._collection_by_mandate():
+            return self.env._(
+                "SEPA direct debit, mandate %(umr)s",
+                umr=self.mandate_id.unique_mandate_reference,
+            )
+        return super()._collection_method_label()
+
     def _collection_attempt_values(self, day, number, token):
         values = super()._collection_attempt_values(day, number, token)
         if self._collection_by_mandate():

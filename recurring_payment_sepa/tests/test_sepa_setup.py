@@ -80,6 +80,34 @@ class TestSepaSetup(SepaCommon):
         self.assertIn("UMR-A", html)
         self.assertIn("FR78ZZZ424242", html)
 
+    def test_prepared_invoice_says_how_it_is_paid(self):
+        """What the bill run preview reads of a prepared invoice's header
+        (an unsaved invoice): the mandate, as a direct debit."""
+        contract = self._contract(
+            "2026-01-01", self.monthly_calendar, mandate_id=self.mandate.id
+        )
+        header = self.env["recurring.invoicing"]._prepare_invoice_header(contract)
+        self.assertEqual(header["mandate_id"], self.mandate.id)
+        move = self.env["account.move"].new(
+            {
+                name: value
+                for name, value in header.items()
+                if name in self.env["account.move"]._fields
+                and self.env["account.move"]._fields[name].type
+                not in ("one2many", "many2many")
+            }
+        )
+        self.assertEqual(
+            move._collection_method_label(), "SEPA direct debit, mandate UMR-A"
+        )
+        self.assertTrue(move._collection_is_debit())
+        by_token = self.env["account.move"].new(
+            {"move_type": "out_invoice", "payment_token_id": self.token_done.id}
+        )
+        self.assertEqual(
+            by_token._collection_method_label(), self.token_done.display_name
+        )
+
     def test_debit_date_is_the_due_date_when_later(self):
         term = self.env.ref("account.account_payment_term_30days")
         with freeze_time("2026-01-01"):
