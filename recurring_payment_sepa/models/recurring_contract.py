@@ -64,3 +64,24 @@ class RecurringContract(models.Model):
             if mandate.state == "valid":
                 values["mandate_id"] = mandate.id
         return super().create(vals_list)
+
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("mandate_id"):
+            self._retry_open_invoices_by_mandate()
+        return result
+
+    def _retry_open_invoices_by_mandate(self):
+        """A new mandate (the customer signed another one after a return or a
+        revocation): the open invoices of these contracts whose collection
+        failed or waits for a retry are debited under it, after the
+        pre-notification lead time."""
+        moves = self.invoice_ids.filtered(
+            lambda move: move.collection_state in ("scheduled", "failed")
+            and move.state == "posted"
+            and move.move_type == "out_invoice"
+        )
+        for contract in self.filtered(lambda c: c.mandate_id.state == "valid"):
+            contract_moves = moves & contract.invoice_ids
+            if contract_moves:
+                contract_moves._collection_restart_by_mandate(contract.mandate_id)

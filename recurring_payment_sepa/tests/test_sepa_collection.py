@@ -1,5 +1,7 @@
 # Copyright 2026 Facturo
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from freezegun import freeze_time
+
 from odoo.tests import tagged
 
 from .common import SepaCommon
@@ -99,6 +101,28 @@ class TestSepaCollection(SepaCommon):
         self.assertEqual(self._attempts(move), [(1, "2026-01-15", "failed")])
         self.assertEqual(move.payment_attempt_ids.decline_kind, "hard")
         self.assertEqual(move.collection_state, "failed")
+
+    def test_new_mandate_debits_the_open_invoices_again(self):
+        """After a revoked mandate, the customer signs another: set on the
+        contract, the open invoice is debited under it after the lead time."""
+        move = self._debit_invoice()
+        self.mandate.sudo().state = "cancel"
+        self._order_debits("2026-01-15")
+        self.assertEqual(move.collection_state, "failed")
+        contract = move.recurring_contract_ids
+        with freeze_time("2026-01-20"):
+            contract.mandate_id = self.mandate_2
+        self.assertEqual(move.mandate_id, self.mandate_2)
+        self.assertEqual(move.collection_state, "scheduled")
+        self.assertEqual(
+            self._attempts(move),
+            [(1, "2026-01-15", "failed"), (2, "2026-02-03", "scheduled")],
+        )
+        self._order_debits("2026-02-03")
+        attempt = move.payment_attempt_ids.filtered(lambda a: a.attempt_number == 2)
+        self.assertEqual(attempt.state, "pending")
+        self.assertEqual(attempt.mandate_id, self.mandate_2)
+        self.assertTrue(attempt.payment_order_id)
 
     def test_cancelled_order_stops_the_collection(self):
         move = self._debit_invoice()
