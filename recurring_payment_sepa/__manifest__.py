@@ -28,5 +28,6 @@
         "views/recurring_contract_views.xml",
         "views/res_partner_views.xml",
         "views/account_move_views.xml",
+        "views/recurring_contract_portal_templates.xml",
     ],
 }
