@@ -17,8 +17,9 @@ class PaymentTransaction(models.Model):
     def _check_token_is_active(self):
         """payment's check reads one token: checked one transaction at a time,
         so that a batch of transactions can be created together."""
-        for transaction in self:
+        for transaction in self[:-1]:
             super(PaymentTransaction, transaction)._check_token_is_active()
+        return super(PaymentTransaction, self[-1:])._check_token_is_active()
 
     # ------------------------------------------------------------------
     # Messages: one line per invoice in a batch (written by the attempts)
