@@ -127,14 +127,14 @@ class PaymentTransaction(models.Model):
         payable = self.filtered(lambda tx: tx._collection_batch_payable())
         for company, transactions in payable.grouped("company_id").items():
             transactions = transactions.with_company(company)
-            Payment = self.env["account.payment"].with_company(company)
-            payments = Payment.create(
+            env = transactions.env
+            payments = env["account.payment"].create(
                 [tx._collection_payment_values() for tx in transactions]
             )
             need_move = payments.filtered(
                 lambda payment: not payment.move_id and payment.outstanding_account_id
             )
-            moves = self.env["account.move"].create(
+            moves = env["account.move"].create(
                 [payment._generate_move_vals() for payment in need_move]
             )
             need_move._collection_link_moves(moves)
@@ -152,7 +152,7 @@ class PaymentTransaction(models.Model):
                         and not line.reconciled
                     )
                 )
-            self.env["account.move.line"]._reconcile_plan(plan)
+            env["account.move.line"]._reconcile_plan(plan)
 
 
 class AccountPayment(models.Model):

@@ -144,9 +144,9 @@ class RecurringPaymentAttempt(models.Model):
            batch is committed: from then on, no run picks them again, and a
            crash after a charge never charges twice.
         2. Each transaction is charged with its token (one provider request
-           each), in a savepoint: a charge that fails unexpectedly leaves its
-           attempt in *Charge sent* with its transaction, never charged again.
-           The batch's outcomes are committed together.
+           each); a charge that fails unexpectedly leaves its attempt in
+           *Charge sent* with its transaction, never charged again. The
+           batch's outcomes are committed together.
         3. The charged transactions are post-processed together: the done
            ones get their payments created, posted and reconciled in one go
            (as account_payment does one by one), the attempts and invoices
@@ -337,6 +337,8 @@ class RecurringPaymentAttempt(models.Model):
         in draft waits for the provider. Should that fail, each transaction is
         post-processed alone the way Odoo does (its own savepoint); one that
         fails again is left to Odoo's post-processing cron."""
+        if not self:
+            return
         # no mail tracking in the batch (the payments' creation and states,
         # the invoices' payment status): the invoice gets one line instead;
         # flushed here so that the recomputations happen without it too
