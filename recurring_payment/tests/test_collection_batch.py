@@ -292,3 +292,32 @@ class TestCollectionBatch(CollectionCommon):
             f"{other.name}-1",
         )
         self.assertEqual(move.collection_state, "paid")
+
+    def test_transactions_not_created_together_are_created_one_by_one(self):
+        paid = self._invoice(self.token_done)
+        refused = self._invoice(self.token_done_2)
+        Transaction = type(self.env["payment.transaction"])
+        create = Transaction.create
+
+        def picky(model, vals_list):
+            if len(vals_list) > 1:
+                raise ValueError("not together")
+            if vals_list[0]["token_id"] == self.token_done_2.id:
+                raise ValueError("refused for this one")
+            return create(model, vals_list)
+
+        with (
+            patch.object(Transaction, "create", picky),
+            mute_logger(ATTEMPT_LOGGER),
+        ):
+            self._collect("2026-01-01")
+        self.assertEqual(self._attempts(paid), [(1, "2026-01-01", "done")])
+        self.assertIn(paid.payment_state, ("paid", "in_payment"))
+        self.assertEqual(
+            self._attempts(refused),
+            [(1, "2026-01-01", "failed"), (2, "2026-01-04", "scheduled")],
+        )
+        first = refused.payment_attempt_ids.filtered(lambda a: a.attempt_number == 1)
+        self.assertEqual(first.decline_kind, "soft")
+        self.assertIn("refused for this one", first.reason)
+        self.assertFalse(refused.sudo().transaction_ids)
