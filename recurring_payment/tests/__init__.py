@@ -1,4 +1,5 @@
 from . import test_collection
+from . import test_collection_batch
 from . import test_collection_setup
 from . import test_multi_company
 from . import test_dunning_hand_over
