@@ -249,7 +249,8 @@ def take(server, browser):
         "bill.run", [("state", "=", "done")], ["id"], order="date desc"
     )
     done_run = runs[0]["id"]
-    # a consolidated invoice (two subscriptions) of a French customer
+    # the last cycle invoice of a French customer: a month's fee, a one-off
+    # setup fee and last month's metered API calls on one invoice
     invoices = server.search_read(
         "account.move",
         [
@@ -258,7 +259,7 @@ def take(server, browser):
             ("partner_id.name", "=", "Atelier Lumière SARL"),
         ],
         ["id", "partner_id"],
-        order="amount_untaxed desc, id",
+        order="invoice_date desc, id desc",
         limit=1,
     )
     next_month = (
