@@ -9,7 +9,7 @@
     "author": "Facturo",
     "maintainers": ["facturo"],
     "license": "LGPL-3",
-    "development_status": "Alpha",
+    "development_status": "Beta",
     "application": False,
     "installable": True,
     "depends": ["recurring_billing", "consolidated_invoice"],

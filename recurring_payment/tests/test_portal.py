@@ -2,28 +2,21 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import http
 from odoo.fields import Command
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
+
+from .portal_common import PortalContractMixin
 
 
 @tagged("post_install", "-at_install")
-class TestPortalPaymentMethod(HttpCase):
+class TestPortalPaymentMethod(PortalContractMixin, HttpCase):
     """The customer sees the contract's payment method and the attempts, and
     replaces the method with one of their saved ones (not someone else's)."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.customer = cls.env["res.partner"].create(
-            {"name": "Portal Payer", "email": "payer@example.com"}
-        )
+        cls.customer = cls._portal_customer("portal_payer", "Portal Payer")
         cls.other = cls.env["res.partner"].create({"name": "Someone Else"})
-        cls.portal_user = new_test_user(
-            cls.env,
-            login="portal_payer",
-            password="portal_payer",
-            groups="base.group_portal",
-            partner_id=cls.customer.id,
-        )
         pm_demo = cls.env.ref("payment_demo.payment_method_demo")
         provider = cls.env["payment.provider"].create(
             {
@@ -50,20 +43,9 @@ class TestPortalPaymentMethod(HttpCase):
         cls.failing = token(cls.customer, "1111", "error")
         cls.working = token(cls.customer, "2222", "done")
         cls.foreign = token(cls.other, "3333", "done")
-        rule = cls.env["recurring.rule"].create({"name": "Portal monthly"})
-        product = cls.env["product.product"].create(
-            {"name": "Portal Hosting", "type": "service", "list_price": 42.0}
+        cls.contract = cls._portal_contract(
+            cls.customer, payment_token_id=cls.failing.id
         )
-        cls.contract = cls.env["recurring.contract"].create(
-            {
-                "partner_id": cls.customer.id,
-                "date_start": "2026-01-01",
-                "rule_id": rule.id,
-                "payment_token_id": cls.failing.id,
-                "line_ids": [Command.create({"product_id": product.id})],
-            }
-        )
-        cls.contract.action_activate()
 
     def _choose(self, token):
         return self.url_open(

@@ -3,11 +3,13 @@
 from unittest.mock import patch
 
 from odoo.fields import Command
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
+
+from .portal_common import PortalContractMixin
 
 
 @tagged("post_install", "-at_install")
-class TestPortalPaymentMethodTour(HttpCase):
+class TestPortalPaymentMethodTour(PortalContractMixin, HttpCase):
     """In a browser, the customer replaces the contract's failing card with a
     new one through Odoo's payment form (demo provider): the contract carries
     the new token and its unpaid invoice is charged with it."""
@@ -15,16 +17,7 @@ class TestPortalPaymentMethodTour(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.customer = cls.env["res.partner"].create(
-            {"name": "Tour Payer", "email": "tour.payer@example.com"}
-        )
-        new_test_user(
-            cls.env,
-            login="tour_payer",
-            password="tour_payer",
-            groups="base.group_portal",
-            partner_id=cls.customer.id,
-        )
+        cls.customer = cls._portal_customer("tour_payer", "Tour Payer")
         pm_demo = cls.env.ref("payment_demo.payment_method_demo")
         journal = cls.env["account.journal"].search(
             [("type", "=", "bank"), ("company_id", "=", cls.env.company.id)], limit=1
@@ -60,20 +53,9 @@ class TestPortalPaymentMethodTour(HttpCase):
                 "demo_simulated_state": "error",
             }
         )
-        rule = cls.env["recurring.rule"].create({"name": "Tour monthly"})
-        product = cls.env["product.product"].create(
-            {"name": "Tour Hosting", "type": "service", "list_price": 42.0}
+        cls.contract = cls._portal_contract(
+            cls.customer, payment_token_id=cls.failing.id
         )
-        cls.contract = cls.env["recurring.contract"].create(
-            {
-                "partner_id": cls.customer.id,
-                "date_start": "2026-01-01",
-                "rule_id": rule.id,
-                "payment_token_id": cls.failing.id,
-                "line_ids": [Command.create({"product_id": product.id})],
-            }
-        )
-        cls.contract.action_activate()
         cls.move = cls.env["recurring.invoicing"]._invoice_contracts(
             cls.contract, "2026-01-01", post=True
         )

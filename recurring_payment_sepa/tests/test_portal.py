@@ -1,27 +1,19 @@
 # Copyright 2026 Facturo
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo.fields import Command
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
+
+from odoo.addons.recurring_payment.tests.portal_common import PortalContractMixin
 
 
 @tagged("post_install", "-at_install")
-class TestPortalMandate(HttpCase):
+class TestPortalMandate(PortalContractMixin, HttpCase):
     """The customer sees that the contract is paid by SEPA direct debit: the
     account's last digits, the mandate reference and the notice period."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.customer = cls.env["res.partner"].create(
-            {"name": "Portal Debtor", "email": "debtor@example.com"}
-        )
-        new_test_user(
-            cls.env,
-            login="portal_debtor",
-            password="portal_debtor",
-            groups="base.group_portal",
-            partner_id=cls.customer.id,
-        )
+        cls.customer = cls._portal_customer("portal_debtor", "Portal Debtor")
         bank = cls.env["res.bank"].create({"name": "Banque", "bic": "AGRIFRPPXXX"})
         account = cls.env["res.partner.bank"].create(
             {
@@ -42,20 +34,7 @@ class TestPortalMandate(HttpCase):
                 "unique_mandate_reference": "UMR-PORTAL-1",
             }
         )
-        rule = cls.env["recurring.rule"].create({"name": "Portal monthly"})
-        product = cls.env["product.product"].create(
-            {"name": "Portal Hosting", "type": "service", "list_price": 42.0}
-        )
-        cls.contract = cls.env["recurring.contract"].create(
-            {
-                "partner_id": cls.customer.id,
-                "date_start": "2026-01-01",
-                "rule_id": rule.id,
-                "mandate_id": cls.mandate.id,
-                "line_ids": [Command.create({"product_id": product.id})],
-            }
-        )
-        cls.contract.action_activate()
+        cls.contract = cls._portal_contract(cls.customer, mandate_id=cls.mandate.id)
 
     def test_the_contract_page_shows_the_mandate(self):
         self.authenticate("portal_debtor", "portal_debtor")
