@@ -163,10 +163,16 @@ class AccountMove(models.Model):
         """Retry with ``token`` (a new payment method): the waiting attempts
         are cancelled and a new one is scheduled, today for a card, after the
         pre-notification lead time for a direct debit."""
-        waiting = self.payment_attempt_ids.filtered(
+        self._collection_restart_with({"payment_token_id": token.id})
+
+    def _collection_restart_with(self, method_values):
+        """Retry with a new payment method, ``method_values`` being the
+        invoice fields that name it: the waiting attempts are cancelled and
+        each open invoice whose charge or debit is not in progress gets a new
+        attempt on the date the method allows."""
+        self.payment_attempt_ids.filtered(
             lambda attempt: attempt.state == "scheduled"
-        )
-        waiting.write({"state": "cancelled"})
+        ).write({"state": "cancelled"})
         values = []
         for move in self:
             if move.currency_id.is_zero(move.amount_residual):
@@ -176,9 +182,11 @@ class AccountMove(models.Model):
             ):
                 continue
             number = max(move.payment_attempt_ids.mapped("attempt_number"), default=0)
-            move.write({"payment_token_id": token.id, "collection_state": "scheduled"})
+            move.write({**method_values, "collection_state": "scheduled"})
             day = move._collection_first_date()
-            values.append(move._collection_attempt_values(day, number + 1, token))
+            values.append(
+                move._collection_attempt_values(day, number + 1, move.payment_token_id)
+            )
         if values:
             self.env["recurring.payment.attempt"].sudo().create(values)
             self.env.ref(

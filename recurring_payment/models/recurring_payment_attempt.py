@@ -167,20 +167,7 @@ class RecurringPaymentAttempt(models.Model):
         todo = self.filtered(
             lambda attempt: attempt.state == "scheduled" and not attempt.transaction_id
         )
-        closed = todo.filtered(lambda attempt: attempt.move_id._collection_is_closed())
-        if closed:
-            closed.write(
-                {
-                    "state": "cancelled",
-                    "reason": self.env._("The invoice is no longer open."),
-                }
-            )
-            moves = closed.move_id
-            paid = moves.filtered(
-                lambda move: move.payment_state in ("paid", "in_payment")
-            )
-            paid.collection_state = "paid"
-            (moves - paid).collection_state = "cancelled"
+        closed = todo._cancel_closed()
         unusable = (todo - closed).filtered(lambda attempt: not attempt.token_id.active)
         for attempt in unusable:
             attempt._record_decline(
@@ -201,13 +188,7 @@ class RecurringPaymentAttempt(models.Model):
                     .create(ready._prepare_transaction_values_list())
                 )
                 for attempt, transaction in zip(ready, transactions, strict=True):
-                    attempt.write(
-                        {
-                            "transaction_id": transaction.id,
-                            "state": "charging",
-                            "amount": transaction.amount,
-                        }
-                    )
+                    attempt._mark_charging(transaction)
         except Exception:
             _logger.warning(
                 "Could not create the transactions of a collection batch together; "
@@ -216,6 +197,25 @@ class RecurringPaymentAttempt(models.Model):
             )
             return ready._collect_prepare_one_by_one()
         return ready
+
+    def _cancel_closed(self):
+        """Cancel the attempts whose invoice has nothing left to collect (no
+        longer posted, paid or reversed meanwhile); returns them."""
+        closed = self.filtered(lambda attempt: attempt.move_id._collection_is_closed())
+        if closed:
+            closed.write(
+                {
+                    "state": "cancelled",
+                    "reason": self.env._("The invoice is no longer open."),
+                }
+            )
+            moves = closed.move_id
+            paid = moves.filtered(
+                lambda move: move.payment_state in ("paid", "in_payment")
+            )
+            paid.collection_state = "paid"
+            (moves - paid).collection_state = "cancelled"
+        return closed
 
     def _collect_prepare_one_by_one(self):
         """Each attempt its transaction in its own savepoint: one that cannot
@@ -246,6 +246,12 @@ class RecurringPaymentAttempt(models.Model):
             .sudo()
             .create(self._prepare_transaction_values_list())
         )
+        self._mark_charging(transaction)
+        return True
+
+    def _mark_charging(self, transaction):
+        """The attempt has its transaction: no run charges it again."""
+        self.ensure_one()
         self.write(
             {
                 "transaction_id": transaction.id,
@@ -253,7 +259,6 @@ class RecurringPaymentAttempt(models.Model):
                 "amount": transaction.amount,
             }
         )
-        return True
 
     def _prepare_transaction_values_list(self):
         """The transactions' values, their references computed together (Odoo's

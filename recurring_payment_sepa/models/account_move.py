@@ -45,41 +45,18 @@ class AccountMove(models.Model):
         return self._collection_by_mandate() or super()._collection_is_debit()
 
     def _collection_restart_by_mandate(self, mandate):
-        """Debit these open invoices under ``mandate``: the waiting attempts
-        are cancelled and a new one is scheduled after the lead time (an
-        invoice whose debit is in progress is left to it)."""
-        self.payment_attempt_ids.filtered(
-            lambda attempt: attempt.state == "scheduled"
-        ).write({"state": "cancelled"})
-        values = []
-        for move in self:
-            mode = move.company_id._recurring_payment_sepa_mode()
-            if (
-                not mode
-                or move.currency_id.is_zero(move.amount_residual)
-                or move.payment_attempt_ids.filtered(
-                    lambda attempt: attempt.state in ("charging", "pending")
+        """Debit these open invoices under ``mandate``, after the lead time
+        (an invoice whose debit is in progress is left to it)."""
+        for company, moves in self.grouped("company_id").items():
+            mode = company._recurring_payment_sepa_mode()
+            if mode:
+                moves._collection_restart_with(
+                    {
+                        "mandate_id": mandate.id,
+                        "payment_mode_id": mode.id,
+                        "payment_token_id": False,
+                    }
                 )
-            ):
-                continue
-            move.write(
-                {
-                    "mandate_id": mandate.id,
-                    "payment_mode_id": mode.id,
-                    "payment_token_id": False,
-                    "collection_state": "scheduled",
-                }
-            )
-            number = max(move.payment_attempt_ids.mapped("attempt_number"), default=0)
-            values.append(
-                move._collection_attempt_values(
-                    move._collection_first_date(),
-                    number + 1,
-                    self.env["payment.token"],
-                )
-            )
-        if values:
-            self.env["recurring.payment.attempt"].sudo().create(values)
 
     def _collection_method_label(self):
         if self._collection_by_mandate():

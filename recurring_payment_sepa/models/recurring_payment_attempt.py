@@ -143,25 +143,8 @@ class RecurringPaymentAttempt(models.Model):
         paid or cancelled, mandate no longer valid) or, already on a payment
         order by hand, linked to it."""
         to_add = self.browse()
-        for attempt in self:
+        for attempt in self - self._cancel_closed():
             move = attempt.move_id
-            if (
-                move.state != "posted"
-                or move.payment_state in ("paid", "in_payment", "reversed")
-                or move.currency_id.is_zero(move.amount_residual)
-            ):
-                attempt.write(
-                    {
-                        "state": "cancelled",
-                        "reason": self.env._("The invoice is no longer open."),
-                    }
-                )
-                move.collection_state = (
-                    "paid"
-                    if move.payment_state in ("paid", "in_payment")
-                    else "cancelled"
-                )
-                continue
             if attempt.mandate_id.state != "valid":
                 attempt._record_decline(
                     schedule.HARD,
