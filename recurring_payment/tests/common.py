@@ -82,6 +82,31 @@ class CollectionCommon(RecurringBillingCommon):
         self.assertEqual(len(moves), 1)
         return moves
 
+    def _other_company_invoice(self, company, day="2026-01-01", **values):
+        """Bill, as a superuser of ``company``, a new monthly contract of
+        partner_a there (``values``: its payment method) on ``day`` (posted)."""
+        with freeze_time(day):
+            contract = (
+                self.env(su=True)["recurring.contract"]
+                .with_company(company)
+                .create(
+                    {
+                        "partner_id": self.partner_a.id,
+                        "company_id": company.id,
+                        "date_start": day,
+                        "rule_id": self.monthly_calendar.id,
+                        "line_ids": [Command.create({"product_id": self.hosting.id})],
+                        **values,
+                    }
+                )
+            )
+            contract.action_activate()
+            return (
+                self.env(su=True)["recurring.invoicing"]
+                .with_company(company)
+                ._invoice_contracts(contract, day, post=True)
+            )
+
     def _collect(self, day):
         with freeze_time(day), self._no_commit():
             self.env["recurring.payment.attempt"].sudo()._cron_collect()

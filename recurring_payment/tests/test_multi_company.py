@@ -1,9 +1,7 @@
 # Copyright 2026 Facturo
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError
-from odoo.fields import Command
 from odoo.tests import tagged
 
 from .common import CollectionCommon
@@ -23,27 +21,9 @@ class TestCollectionMultiCompany(CollectionCommon):
     def test_each_company_charges_with_its_own_provider_and_sees_its_own(self):
         move = self._invoice(self.token_done)
         other = self.other_company
-        with freeze_time("2026-01-01"):
-            theirs = (
-                self.env(su=True)["recurring.contract"]
-                .with_company(other)
-                .create(
-                    {
-                        "partner_id": self.partner_a.id,
-                        "company_id": other.id,
-                        "date_start": "2026-01-01",
-                        "rule_id": self.monthly_calendar.id,
-                        "payment_token_id": self.other_token.id,
-                        "line_ids": [Command.create({"product_id": self.hosting.id})],
-                    }
-                )
-            )
-            theirs.action_activate()
-            other_move = (
-                self.env(su=True)["recurring.invoicing"]
-                .with_company(other)
-                ._invoice_contracts(theirs, "2026-01-01", post=True)
-            )
+        other_move = self._other_company_invoice(
+            other, payment_token_id=self.other_token.id
+        )
         self.assertEqual(other_move.collection_state, "scheduled")
         self._collect("2026-01-01")
         for invoice in (move | other_move).sudo():

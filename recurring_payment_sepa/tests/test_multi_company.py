@@ -1,9 +1,7 @@
 # Copyright 2026 Facturo
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError
-from odoo.fields import Command
 from odoo.tests import tagged
 
 from .common import SepaCommon
@@ -34,27 +32,9 @@ class TestSepaMultiCompany(SepaCommon):
     def test_each_company_debits_in_its_own_order(self):
         move = self._debit_invoice()
         other = self.other_company
-        with freeze_time("2026-01-01"):
-            theirs = (
-                self.env(su=True)["recurring.contract"]
-                .with_company(other)
-                .create(
-                    {
-                        "partner_id": self.partner_a.id,
-                        "company_id": other.id,
-                        "date_start": "2026-01-01",
-                        "rule_id": self.monthly_calendar.id,
-                        "mandate_id": self.other_mandate.id,
-                        "line_ids": [Command.create({"product_id": self.hosting.id})],
-                    }
-                )
-            )
-            theirs.action_activate()
-            other_move = (
-                self.env(su=True)["recurring.invoicing"]
-                .with_company(other)
-                ._invoice_contracts(theirs, "2026-01-01", post=True)
-            )
+        other_move = self._other_company_invoice(
+            other, mandate_id=self.other_mandate.id
+        )
         self.assertEqual(other_move.payment_mode_id, self.other_mode)
         self.assertIn("FR72ZZZ123456", other_move.sudo()._collection_notice())
         self._order_debits("2026-01-15")
