@@ -3,7 +3,7 @@
 {
     "name": "Usage-Based Billing",
     "summary": "Metered usage rated and billed on the cycle invoice",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/facturo/subscription-billing",
     "author": "Facturo",

@@ -1,7 +1,6 @@
 # Copyright 2026 Facturo
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import models
-from odoo.tools import SQL
 
 
 class AccountMove(models.Model):
@@ -14,17 +13,9 @@ class AccountMove(models.Model):
         return super().button_cancel()
 
     def _usage_release(self):
+        """Deleting the ratings frees their events (a trigger deletes their
+        claims)."""
         ratings = self.env["usage.rating"].sudo().search([("move_id", "in", self.ids)])
-        if not ratings:
-            return
-        self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE usage_event SET rating_id = NULL WHERE rating_id = ANY(%s)
-                """,
-                ratings.ids,
-            )
-        )
-        self.env["usage.event"].invalidate_model(["rating_id"])
-        ratings.unlink()
+        if ratings:
+            ratings.unlink()
+            self.env["usage.event"].invalidate_model(["rating_id", "state"])

@@ -36,6 +36,14 @@ class RecurringContract(models.Model):
         for contract in self:
             contract.usage_event_count = counts.get(contract, 0)
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_usage_events(self):
+        self.env["usage.event"]._check_no_events(
+            "contract_line_id",
+            self.with_context(active_test=False).line_ids,
+            self.env._("A contract that received usage events cannot be deleted."),
+        )
+
     def _due_charges(self, line, up_to=None, limit=None):
         """A usage line is billed in arrears whatever the contract's rule: a
         period falls due the day after it ends."""

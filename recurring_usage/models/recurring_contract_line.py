@@ -144,3 +144,11 @@ class RecurringContractLine(models.Model):
             "quantity": number(lang, self.usage_alert_quantity),
             "threshold": number(lang, self.usage_alert_threshold),
         }
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_usage_events(self):
+        self.env["usage.event"]._check_no_events(
+            "contract_line_id",
+            self,
+            self.env._("A contract line that received usage events cannot be deleted."),
+        )

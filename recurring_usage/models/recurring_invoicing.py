@@ -31,9 +31,9 @@ class RecurringInvoicing(models.AbstractModel):
     ``previous_quantity`` (corrections).
 
     Every usage invoice line carries a ``usage.rating`` row (nested command);
-    after the invoices are created, the events of each rating are claimed
-    ``WHERE rating_id IS NULL`` and counted against the rating: an event is
-    billed once, and a rating bills exactly the events it rated.
+    after the invoices are created, the events of each rating are claimed (a
+    row each in ``usage_event_claim``) and counted against the rating: an
+    event is billed once, and a rating bills exactly the events it rated.
     """
 
     _inherit = "recurring.invoicing"
@@ -57,28 +57,57 @@ class RecurringInvoicing(models.AbstractModel):
         result = defaultdict(dict)
         simple = [p for kind in SIMPLE for p in by_kind.get(kind, [])]
         for rows in (simple, by_kind.get("latest"), by_kind.get("unique_count")):
-            if rows:
-                self._usage_aggregate_rows(rows, unbilled_only, result)
+            # metrics without a property filter read the events from the
+            # index alone (the filter needs the events' properties)
+            for filtered in (False, True):
+                part = [
+                    row
+                    for row in rows or []
+                    if bool(row[1].usage_metric_id.filter_properties) == filtered
+                ]
+                if part:
+                    self._usage_aggregate_rows(part, unbilled_only, result)
         if by_kind.get("reading"):
             self._usage_aggregate_readings(by_kind["reading"], unbilled_only, result)
         return result
 
     @api.model
-    def _usage_periods_sql(self, rows):
+    def _usage_periods_sql(self, rows, unbilled_only):
+        """The periods as rows ``(idx, line_id, start, stop, claimed)``:
+        ``claimed`` when some of their events may be billed already (a rating
+        of the period exists), the only periods whose events are looked up in
+        the claims."""
+        claimed = set()
+        if unbilled_only:
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT DISTINCT contract_line_id, period_start FROM usage_rating
+                     WHERE kind IN ('usage', 'correction')
+                       AND contract_line_id = ANY(%s) AND period_start = ANY(%s)
+                    """,
+                    list({line.id for _i, line, *_ in rows}),
+                    list({start for _i, _l, start, _e in rows}),
+                )
+            )
+            claimed = set(self.env.cr.fetchall())
         return SQL(
             """
-            SELECT * FROM unnest(%s::int[], %s::int[], %s::date[], %s::date[])
-                AS p(idx, line_id, start, stop)
+            SELECT * FROM unnest(%s::int[], %s::int[], %s::date[], %s::date[],
+                                 %s::bool[])
+                AS p(idx, line_id, start, stop, claimed)
             """,
             [index for index, *_ in rows],
             [line.id for _i, line, *_ in rows],
             [start for _i, _l, start, _e in rows],
             [end + timedelta(days=1) for *_, end in rows],
+            [(line.id, start) in claimed for _i, line, start, _e in rows],
         )
 
     @api.model
     def _usage_aggregate_rows(self, rows, unbilled_only, result):
-        kind = rows[0][1].usage_metric_id.aggregation
+        metric = rows[0][1].usage_metric_id
+        kind = metric.aggregation
         if kind == "latest":
             value = SQL(
                 "(array_agg(e.quantity ORDER BY e.timestamp DESC, e.id DESC))[1]"
@@ -100,22 +129,40 @@ class RecurringInvoicing(models.AbstractModel):
                   FROM (%(periods)s) p
                   JOIN recurring_contract_line l ON l.id = p.line_id
                   JOIN usage_metric m ON m.id = l.usage_metric_id
-                  JOIN usage_event e
-                    ON e.contract_line_id = p.line_id
-                   AND e.metric_id = m.id
-                   AND e.timestamp >= p.start AND e.timestamp < p.stop
-                   AND (NOT %(unbilled)s OR e.rating_id IS NULL)
-                   AND (m.filter_properties IS NULL
-                        OR e.properties @> m.filter_properties)
+                 CROSS JOIN LATERAL (
+                    SELECT %(columns)s FROM usage_event e
+                     WHERE e.contract_line_id = p.line_id
+                       AND e.timestamp >= p.start AND e.timestamp < p.stop
+                       AND e.metric_id = m.id
+                       AND %(filter)s
+                    OFFSET 0  -- one index range per period, never a hash of all
+                 ) e
+                 WHERE NOT p.claimed OR NOT EXISTS (
+                       SELECT 1 FROM usage_event_claim c WHERE c.event_id = e.id)
                  GROUP BY p.idx, e.group_key, m.aggregation, m.unique_property
                 """,
                 value=value,
-                periods=self._usage_periods_sql(rows),
-                unbilled=unbilled_only,
+                columns=SQL(
+                    "e.id, e.group_key, e.quantity, e.timestamp"
+                    + (", e.properties" if kind == "unique_count" else "")
+                ),
+                periods=self._usage_periods_sql(rows, unbilled_only),
+                filter=self._usage_filter_sql(bool(metric.filter_properties)),
             )
         )
         for index, group_key, quantity, count in self.env.cr.fetchall():
             result[index][group_key or ""] = (rating.D(quantity or 0), count)
+
+    @api.model
+    def _usage_filter_sql(self, filtered):
+        """The metric's property filter on the events ``e`` of metric ``m``
+        (``TRUE`` without one: the query then reads no property)."""
+        if not filtered:
+            return SQL("TRUE")
+        return SQL(
+            "(m.aggregation = 'reading' OR m.filter_properties IS NULL "
+            "OR e.properties @> m.filter_properties)"
+        )
 
     @api.model
     def _usage_aggregate_readings(self, rows, unbilled_only, result):
@@ -130,7 +177,7 @@ class RecurringInvoicing(models.AbstractModel):
                                  ORDER BY e.timestamp, e.id),
                        array_agg(e.properties ->> 'reading_base'
                                  ORDER BY e.timestamp, e.id),
-                       count(*) FILTER (WHERE e.rating_id IS NULL),
+                       count(*) FILTER (WHERE u.unbilled),
                        (SELECT b.quantity FROM usage_event b
                          WHERE b.contract_line_id = p.line_id
                            AND b.metric_id = e.metric_id
@@ -138,12 +185,22 @@ class RecurringInvoicing(models.AbstractModel):
                            AND b.timestamp < p.start
                          ORDER BY b.timestamp DESC, b.id DESC LIMIT 1)
                   FROM (%(periods)s) p
-                  JOIN usage_event e
-                    ON e.contract_line_id = p.line_id
-                   AND e.timestamp >= p.start AND e.timestamp < p.stop
+                 CROSS JOIN LATERAL (
+                    SELECT e.id, e.metric_id, e.group_key, e.quantity, e.timestamp,
+                           e.properties
+                      FROM usage_event e
+                     WHERE e.contract_line_id = p.line_id
+                       AND e.timestamp >= p.start AND e.timestamp < p.stop
+                    OFFSET 0
+                 ) e
+                 CROSS JOIN LATERAL (
+                    SELECT NOT p.claimed OR NOT EXISTS (
+                        SELECT 1 FROM usage_event_claim c WHERE c.event_id = e.id
+                    ) AS unbilled
+                 ) u
                  GROUP BY p.idx, p.line_id, p.start, e.metric_id, e.group_key
                 """,
-                periods=self._usage_periods_sql(rows),
+                periods=self._usage_periods_sql(rows, True),
             )
         )
         for (
@@ -396,7 +453,13 @@ class RecurringInvoicing(models.AbstractModel):
     @api.model
     def _usage_corrections(self, contracts):
         """Late events (unbilled, in a period whose usage is billed): the
-        period is rated again with them, the difference is a correction."""
+        period is rated again with them, the difference is a correction.
+
+        They are looked for among the events loaded since the line's last
+        rating (``ingest_xid`` at or above its ``snapshot_xmin``): every
+        event loaded before was seen by that bill run, which billed it in its
+        period or as a correction, so the search reads what arrived since, not
+        the whole history of the line."""
         lines = contracts.line_ids.filtered("usage_metric_id")
         if not lines or self.env.company.usage_late_policy == "refuse":
             return []
@@ -406,17 +469,31 @@ class RecurringInvoicing(models.AbstractModel):
                 """
                 SELECT e.contract_line_id, p.billed_start, p.billed_end,
                        e.group_key, count(*)
-                  FROM usage_event e
+                  FROM %(bounds)s b
+                  JOIN recurring_contract_line l ON l.id = b.line_id
+                  JOIN usage_metric m ON m.id = l.usage_metric_id
+                 CROSS JOIN LATERAL (
+                    SELECT e.id, e.contract_line_id, e.timestamp, e.group_key
+                      FROM usage_event e
+                     WHERE e.contract_line_id = b.line_id
+                       AND e.ingest_xid >= b.bound
+                       AND e.timestamp < b.billed_until
+                       AND e.metric_id = m.id
+                       AND (m.aggregation = 'reading' OR m.filter_properties IS NULL
+                            OR e.properties @> m.filter_properties)
+                    OFFSET 0
+                 ) e
                   JOIN recurring_period p
                     ON p.contract_line_id = e.contract_line_id
                    AND p.state != 'cancelled'
                    AND e.timestamp >= p.billed_start
                    AND e.timestamp < p.billed_end + 1
-                 WHERE e.rating_id IS NULL AND e.contract_line_id = ANY(%s)
+                 WHERE NOT EXISTS (
+                       SELECT 1 FROM usage_event_claim c WHERE c.event_id = e.id)
                  GROUP BY 1, 2, 3, 4
                  ORDER BY 1, 2, 4
                 """,
-                lines.ids,
+                bounds=self._usage_late_bounds_sql(lines.ids),
             )
         )
         late = self.env.cr.fetchall()
@@ -456,6 +533,29 @@ class RecurringInvoicing(models.AbstractModel):
                 }
             )
         return corrections + self._usage_drawdown_corrections(corrections)
+
+    @api.model
+    def _usage_late_bounds_sql(self, line_ids, moves=None):
+        """``(line_id, bound, billed_until)`` rows: the events of a line
+        loaded from ``bound`` on and dated before ``billed_until`` (the end of
+        its last billed period, NULL if none) may be late; the ratings of
+        ``moves`` (being billed) do not count."""
+        return SQL(
+            """
+            (SELECT l.id AS line_id,
+                    COALESCE((SELECT max(r.snapshot_xmin) FROM usage_rating r
+                               WHERE r.contract_line_id = l.id
+                                 AND r.kind IN ('usage', 'correction')
+                                 AND r.move_id != ALL(%s)),
+                             '0'::xid8) AS bound,
+                    (SELECT max(p.billed_end) + 1 FROM recurring_period p
+                      WHERE p.contract_line_id = l.id
+                        AND p.state != 'cancelled') AS billed_until
+               FROM unnest(%s::int[]) AS l(id))
+            """,
+            list(moves.ids if moves else []),
+            list(line_ids),
+        )
 
     @api.model
     def _usage_billed(self, periods):
@@ -716,40 +816,26 @@ class RecurringInvoicing(models.AbstractModel):
 
     @api.model
     def _usage_claim_events(self, moves):
-        """Link each rating of ``moves`` to the events it rated; a rating that
-        would bill another number of events than it rated (a concurrent run
-        billed them first) stops the batch."""
+        """Claim for each rating of ``moves`` the events it rated (one row in
+        ``usage_event_claim`` each): a due period's unbilled events, or a
+        correction's late events (loaded since the line's last rating, as
+        :meth:`_usage_corrections` found them). The claim's primary key makes
+        a concurrent claim of the same event fail; a rating that would bill
+        another number of events than it rated stops the batch."""
         self.env.flush_all()
-        cr = self.env.cr
-        cr.execute(
-            SQL(
-                """
-                WITH claimed AS (
-                UPDATE usage_event e
-                   SET rating_id = r.id
-                  FROM usage_rating r
-                  JOIN usage_metric m ON m.id = r.metric_id
-                 WHERE r.move_id = ANY(%(moves)s)
-                   AND r.kind IN ('usage', 'correction')
-                   AND e.contract_line_id = r.contract_line_id
-                   AND e.metric_id = r.metric_id
-                   AND e.rating_id IS NULL
-                   AND e.timestamp >= r.period_start
-                   AND e.timestamp < r.period_end + 1
-                   AND e.group_key = r.group_key
-                   AND (m.aggregation = 'reading' OR m.filter_properties IS NULL
-                        OR e.properties @> m.filter_properties)
-                RETURNING r.id
-                )
-                SELECT id, count(*) FROM claimed GROUP BY id
-                """,
-                moves=moves.ids,
-            )
-        )
-        claimed = dict(cr.fetchall())
         ratings = self.env["usage.rating"].search(
             [("move_id", "in", moves.ids), ("kind", "in", ("usage", "correction"))]
         )
+        if not ratings:
+            return
+        claimed = {}
+        for filtered in (False, True):
+            part = ratings.filtered(
+                lambda r, filtered=filtered: bool(r.metric_id.filter_properties)
+                == filtered
+            )
+            if part:
+                claimed.update(self._usage_claim(part, moves, filtered))
         for rated in ratings:
             if claimed.get(rated.id, 0) != rated.event_count:
                 raise UserError(
@@ -760,4 +846,54 @@ class RecurringInvoicing(models.AbstractModel):
                         start=rated.period_start,
                     )
                 )
-        self.env["usage.event"].invalidate_model(["rating_id"])
+        self.env["usage.event"].invalidate_model(["rating_id", "state"])
+
+    @api.model
+    def _usage_claim(self, ratings, moves, filtered):
+        """Insert the claims of ``ratings`` (all of metrics with a property
+        filter, or all without: those read the events from the index alone);
+        returns ``{rating id: events claimed}``."""
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH rated AS (
+                SELECT r.id, r.contract_line_id, r.metric_id, r.group_key,
+                       r.period_start, r.period_end + 1 AS stop,
+                       CASE WHEN r.kind = 'correction' THEN b.bound END AS bound,
+                       EXISTS (SELECT 1 FROM usage_rating o
+                                WHERE o.contract_line_id = r.contract_line_id
+                                  AND o.period_start = r.period_start
+                                  AND o.kind IN ('usage', 'correction')
+                                  AND o.move_id != ALL(%(moves)s)) AS claimed
+                  FROM usage_rating r
+                  JOIN %(bounds)s b ON b.line_id = r.contract_line_id
+                 WHERE r.id = ANY(%(ratings)s)
+                ), claimed AS (
+                INSERT INTO usage_event_claim (event_id, rating_id)
+                SELECT e.id, r.id
+                  FROM rated r
+                  JOIN usage_metric m ON m.id = r.metric_id
+                 CROSS JOIN LATERAL (
+                    SELECT e.id FROM usage_event e
+                     WHERE e.contract_line_id = r.contract_line_id
+                       AND e.timestamp >= r.period_start
+                       AND e.timestamp < r.stop
+                       AND e.metric_id = r.metric_id
+                       AND e.group_key = r.group_key
+                       AND %(filter)s
+                       AND (r.bound IS NULL OR e.ingest_xid >= r.bound)
+                    OFFSET 0
+                 ) e
+                 WHERE NOT r.claimed OR NOT EXISTS (
+                       SELECT 1 FROM usage_event_claim c WHERE c.event_id = e.id)
+                RETURNING rating_id
+                )
+                SELECT rating_id, count(*) FROM claimed GROUP BY rating_id
+                """,
+                moves=moves.ids,
+                ratings=ratings.ids,
+                bounds=self._usage_late_bounds_sql(ratings.contract_line_id.ids, moves),
+                filter=self._usage_filter_sql(filtered),
+            )
+        )
+        return dict(self.env.cr.fetchall())

@@ -63,6 +63,17 @@ class UsageImport(models.Model):
     error_rows = fields.Json(readonly=True)
     report = fields.Text(compute="_compute_report")
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_loaded(self):
+        self.env["usage.event"]._check_no_events(
+            "import_id",
+            self,
+            self.env._(
+                "An import that loaded events cannot be deleted: it records who "
+                "loaded them and when."
+            ),
+        )
+
     @api.depends("filename", "create_date")
     def _compute_name(self):
         for record in self:

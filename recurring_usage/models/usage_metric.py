@@ -60,3 +60,11 @@ class UsageMetric(models.Model):
                         metric=metric.code,
                     )
                 )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_usage_events(self):
+        self.env["usage.event"]._check_no_events(
+            "metric_id",
+            self,
+            self.env._("A metric that received usage events cannot be deleted."),
+        )

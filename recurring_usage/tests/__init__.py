@@ -5,3 +5,4 @@ from . import test_usage_alerts
 from . import test_usage_prepaid
 from . import test_usage_resume
 from . import test_migration
+from . import test_usage_claims

@@ -3,8 +3,10 @@
 import importlib.util
 from pathlib import Path
 
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 from odoo.tools import sql
+
+from .common import UsageCommon
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -18,29 +20,97 @@ def load(version, name):
 
 
 @tagged("post_install", "-at_install")
-class TestMigration(TransactionCase):
+class TestMigration(UsageCommon):
     def test_narrow_usage_event(self):
-        """19.0.1.1.0 drops the columns 19.0.1.0.0 had and the old partial
-        index; a fresh install has the narrow table."""
+        """19.0.1.1.0 drops the columns 19.0.1.0.0 had; a fresh install has
+        the narrow table."""
         cr = self.env.cr
         for column in ("create_uid", "write_uid", "create_date", "move_line_id"):
             self.assertFalse(sql.column_exists(cr, "usage_event", column))
         cr.execute(
             """
             ALTER TABLE usage_event
-                ADD COLUMN create_uid integer REFERENCES res_users(id),
-                ADD COLUMN write_uid integer REFERENCES res_users(id),
+                ADD COLUMN create_uid integer, ADD COLUMN write_uid integer,
                 ADD COLUMN create_date timestamp, ADD COLUMN write_date timestamp,
-                ADD COLUMN move_line_id integer REFERENCES account_move_line(id);
-            DROP INDEX usage_event_unbilled_index;
-            CREATE INDEX usage_event_unbilled_index ON usage_event
-                (company_id, metric_id, contract_line_id, timestamp)
-                WHERE rating_id IS NULL;
+                ADD COLUMN move_line_id integer;
             """
         )
         load("19.0.1.1.0", "pre-migrate").migrate(cr, "19.0.1.0.0")
         for column in load("19.0.1.1.0", "pre-migrate").COLUMNS:
             self.assertFalse(sql.column_exists(cr, "usage_event", column))
-        self.assertFalse(sql.index_exists(cr, "usage_event_unbilled_index"))
         # a fresh install (no version) is left alone
         load("19.0.1.1.0", "pre-migrate").migrate(cr, None)
+
+    def test_events_without_foreign_keys(self):
+        """19.0.1.2.0 turns ``rating_id`` into claims, drops the column, the
+        foreign keys and their records; a fresh install has none of them and
+        the migration leaves it alone."""
+        cr = self.env.cr
+        self.assertEqual(self._foreign_keys(), [])
+        self.assertTrue(sql.column_exists(cr, "usage_event", "ingest_xid"))
+        self.assertFalse(sql.column_exists(cr, "usage_event", "rating_id"))
+        contract = self._usage_contract()
+        self._send(contract, [("2026-01-03T10:00:00", 5, "a")])
+        self._run("2026-02-01")
+        rating = contract.line_ids.usage_rating_ids
+        event = self.env["usage.event"].search([("transaction_id", "=", "a")])
+        self.assertEqual(event.rating_id, rating)
+        self._send(contract, [("2026-02-03T10:00:00", 5, "b")])
+        unbilled = self.env["usage.event"].search([("transaction_id", "=", "b")])
+        # the 19.0.1.1.0 shape
+        cr.execute(
+            """
+            DELETE FROM usage_event_claim;
+            ALTER TABLE usage_event
+                ADD COLUMN rating_id integer REFERENCES usage_rating(id)
+                    ON DELETE SET NULL,
+                ADD CONSTRAINT usage_event_company_id_fkey FOREIGN KEY (company_id)
+                    REFERENCES res_company(id),
+                ADD CONSTRAINT usage_event_contract_line_id_fkey
+                    FOREIGN KEY (contract_line_id)
+                    REFERENCES recurring_contract_line(id) ON DELETE RESTRICT;
+            CREATE INDEX usage_event__contract_id_index ON usage_event (contract_id);
+            CREATE INDEX usage_event__rating_id_index ON usage_event (rating_id)
+                WHERE rating_id IS NOT NULL;
+            UPDATE usage_event SET rating_id = %s WHERE id = %s;
+            INSERT INTO ir_model_constraint (name, type, model, module, create_date,
+                                             write_date)
+            SELECT 'usage_event_company_id_fkey', 'f', m.id, w.id, now(), now()
+              FROM ir_model m, ir_module_module w
+             WHERE m.model = 'usage.event' AND w.name = 'recurring_usage';
+            """,
+            [rating.id, event.id],
+        )
+        self.assertEqual(len(self._foreign_keys()), 3)
+        load("19.0.1.2.0", "pre-migrate").migrate(cr, "19.0.1.1.0")
+        load("19.0.1.2.0", "post-migrate").migrate(cr, "19.0.1.1.0")
+        self.assertEqual(self._foreign_keys(), [])
+        self.assertFalse(sql.column_exists(cr, "usage_event", "rating_id"))
+        self.assertFalse(sql.index_exists(cr, "usage_event__contract_id_index"))
+        self.assertFalse(sql.index_exists(cr, "usage_event__rating_id_index"))
+        cr.execute(
+            "SELECT 1 FROM ir_model_constraint WHERE name = "
+            "'usage_event_company_id_fkey'"
+        )
+        self.assertFalse(cr.fetchall())
+        self.env.invalidate_all()
+        self.assertEqual(event.rating_id, rating)
+        self.assertEqual(unbilled.state, "unbilled")
+        self.assertEqual(rating.event_ids, event)
+        cr.execute("SELECT count(*) FROM usage_rating WHERE snapshot_xmin > '0'")
+        self.assertEqual(cr.fetchone()[0], 0)
+        # done once: running it again changes nothing
+        load("19.0.1.2.0", "pre-migrate").migrate(cr, "19.0.1.2.0")
+        self.assertEqual(rating.event_ids, event)
+        # a fresh install (no version) is left alone
+        load("19.0.1.2.0", "pre-migrate").migrate(cr, None)
+
+    def _foreign_keys(self):
+        self.env.cr.execute(
+            """
+            SELECT conname FROM pg_constraint
+             WHERE conrelid = 'usage_event'::regclass AND contype = 'f'
+             ORDER BY conname
+            """
+        )
+        return [name for (name,) in self.env.cr.fetchall()]
