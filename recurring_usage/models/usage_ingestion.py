@@ -377,6 +377,9 @@ class UsageIngestion(models.AbstractModel):
                        %(import_id)s
                   FROM usage_checked
                  WHERE status = 'new'
+                 -- a line's events side by side: the indexes the bill run reads
+                 -- (by line) are filled in order, and so are the table's pages
+                 ORDER BY line_id, ts
                 ON CONFLICT (company_id, source, transaction_id) DO NOTHING
                 """,
                 source=source,
