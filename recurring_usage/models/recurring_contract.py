@@ -28,13 +28,21 @@ class RecurringContract(models.Model):
     )
 
     def _compute_usage_event_count(self):
+        """Counted per usage line (the events are indexed by line)."""
+        lines = self.line_ids.filtered("usage_metric_id")
         counts = dict(
             self.env["usage.event"]._read_group(
-                [("contract_id", "in", self.ids)], ["contract_id"], ["__count"]
+                [("contract_line_id", "in", lines.ids)],
+                ["contract_line_id"],
+                ["__count"],
             )
+            if lines
+            else []
         )
         for contract in self:
-            contract.usage_event_count = counts.get(contract, 0)
+            contract.usage_event_count = sum(
+                counts.get(line, 0) for line in contract.line_ids
+            )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_usage_events(self):
@@ -101,7 +109,7 @@ class RecurringContract(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "recurring_usage.usage_event_action"
         )
-        action["domain"] = [("contract_id", "=", self.id)]
+        action["domain"] = [("contract_line_id", "in", self.line_ids.ids)]
         action["context"] = {"search_default_unbilled": 1}
         return action
 
