@@ -69,14 +69,20 @@ class TestMigration(UsageCommon):
                 ADD CONSTRAINT usage_event_contract_line_id_fkey
                     FOREIGN KEY (contract_line_id)
                     REFERENCES recurring_contract_line(id) ON DELETE RESTRICT;
+            DROP TRIGGER usage_event_locked ON usage_event;
+            CREATE TRIGGER usage_event_locked BEFORE UPDATE OR DELETE ON usage_event
+                FOR EACH ROW WHEN (OLD.rating_id IS NOT NULL)
+                EXECUTE FUNCTION usage_event_locked();
             CREATE INDEX usage_event__contract_id_index ON usage_event (contract_id);
             CREATE INDEX usage_event__rating_id_index ON usage_event (rating_id)
                 WHERE rating_id IS NOT NULL;
             UPDATE usage_event SET rating_id = %s WHERE id = %s;
             INSERT INTO ir_model_constraint (name, type, model, module, create_date,
                                              write_date)
-            SELECT 'usage_event_company_id_fkey', 'f', m.id, w.id, now(), now()
-              FROM ir_model m, ir_module_module w
+            SELECT k.name, 'f', m.id, w.id, now(), now()
+              FROM ir_model m, ir_module_module w,
+                   unnest(ARRAY['usage_event_company_id_fkey',
+                                'usage_event_rating_id_fkey']) AS k(name)
              WHERE m.model = 'usage.event' AND w.name = 'recurring_usage';
             """,
             [rating.id, event.id],
@@ -89,8 +95,10 @@ class TestMigration(UsageCommon):
         self.assertFalse(sql.index_exists(cr, "usage_event__contract_id_index"))
         self.assertFalse(sql.index_exists(cr, "usage_event__rating_id_index"))
         cr.execute(
-            "SELECT 1 FROM ir_model_constraint WHERE name = "
-            "'usage_event_company_id_fkey'"
+            """
+            SELECT 1 FROM ir_model_constraint c JOIN ir_model m ON m.id = c.model
+             WHERE m.model = 'usage.event' AND c.type = 'f'
+            """
         )
         self.assertFalse(cr.fetchall())
         self.env.invalidate_all()

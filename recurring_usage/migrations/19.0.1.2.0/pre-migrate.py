@@ -4,7 +4,8 @@
 table) and the bill run's claims move to ``usage_event_claim``.
 
 - a billed event's ``rating_id`` becomes its row in ``usage_event_claim``;
-- the column goes, with the two indexes on it (billed, unbilled);
+- the column goes, with the two indexes on it (billed, unbilled) and the lock
+  trigger that read it (the module creates the new one);
 - the foreign keys go (company, contract, contract line, metric, import) and
   their records in ``ir_model_constraint``; so does the contract index (the
   events of a contract are read through its lines).
@@ -27,6 +28,8 @@ def migrate(cr, version):
         create_claim_table(cr)
         cr.execute(
             """
+            -- its WHEN clause reads rating_id; init() creates the new one
+            DROP TRIGGER IF EXISTS usage_event_locked ON usage_event;
             INSERT INTO usage_event_claim (event_id, rating_id)
             SELECT e.id, e.rating_id FROM usage_event e
               JOIN usage_rating r ON r.id = e.rating_id
@@ -40,12 +43,13 @@ def migrate(cr, version):
          WHERE conrelid = 'usage_event'::regclass AND contype = 'f'
         """
     )
-    keys = [name for (name,) in cr.fetchall()]
-    for name in keys:
+    for (name,) in cr.fetchall():
         cr.execute(f'ALTER TABLE usage_event DROP CONSTRAINT "{name}"')
-    if keys:
-        cr.execute(
-            "DELETE FROM ir_model_constraint WHERE type = 'f' AND name = ANY(%s)",
-            [keys],
-        )
-    cr.execute("DROP INDEX IF EXISTS usage_event__contract_id_index")
+    cr.execute(
+        """
+        DELETE FROM ir_model_constraint
+         WHERE type = 'f'
+           AND model IN (SELECT id FROM ir_model WHERE model = 'usage.event');
+        DROP INDEX IF EXISTS usage_event__contract_id_index;
+        """
+    )
