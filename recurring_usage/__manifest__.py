@@ -13,6 +13,7 @@
     "application": False,
     "installable": True,
     "depends": ["recurring_billing", "consolidated_invoice"],
+    "uninstall_hook": "uninstall_hook",
     "data": [
         # security
         "security/recurring_usage_security.xml",
