@@ -155,6 +155,11 @@ class DunningRunCustomer(models.Model):
             .with_context(active_test=False)
             .search([("name", "in", list(names))])
         }
+        # the recipients' blacklist state in one query (each customer's
+        # channels read it below, one recipient at a time)
+        self.env["res.partner"].union(
+            *(partner._dunning_recipient() for partner in partners)
+        ).mapped("is_blacklisted")
         for partner in partners:
             result = results[partner.id]
             vals = self._prepare_values(run, partner, result, preview, currencies)
