@@ -3,8 +3,10 @@
 import base64
 from collections import defaultdict
 
+from psycopg2.extras import Json
+
 from odoo import api, fields, models
-from odoo.tools import format_amount, formatLang
+from odoo.tools import SQL, format_amount, formatLang
 
 from odoo.addons.account_invoice_fr.tools import rates
 
@@ -166,7 +168,7 @@ class DunningRunCustomer(models.Model):
             if vals:
                 values.append(vals)
         lines = [vals.pop("lines", []) for vals in values]
-        customers = self.create(values)
+        customers = self._insert(values)
         self.env["dunning.run.line"]._insert(
             [
                 dict(line, run_customer_id=customer.id)
@@ -175,6 +177,74 @@ class DunningRunCustomer(models.Model):
             ]
         )
         return customers
+
+    @api.model
+    def _insert(self, values_list):
+        """Insert a chunk's reminders in one query and return them.
+
+        The values come from :meth:`_prepare_values`, whole: the run's
+        company and currency, amounts converted and rounded here to the
+        company currency; the two stored related fields (date, level number)
+        are read from the run and the levels. The ORM's ``create`` costed a
+        quarter of a preview (field conversions and cache updates, record by
+        record), as it did for the lines (``dunning.run.line._insert``).
+        """
+        if not values_list:
+            return self.browse()
+        self.check_access("create")
+        runs = self.env["dunning.run"].browse({v["run_id"] for v in values_list})
+        dates = {run.id: run.date for run in runs}
+        levels = self.env["dunning.level"].browse(
+            {v["level_id"] for v in values_list if v.get("level_id")}
+        )
+        sequences = {level.id: level.sequence for level in levels}
+        currencies = self.env["res.currency"].browse(
+            {v["currency_id"] for v in values_list}
+        )
+        names = sorted(set().union(*values_list))
+        rows = []
+        for vals in values_list:
+            currency = currencies.browse(vals["currency_id"])
+            row = [self._insert_value(name, vals.get(name), currency) for name in names]
+            row += [dates[vals["run_id"]], sequences.get(vals.get("level_id"))]
+            rows.append(SQL(", ").join(SQL("%s", value) for value in row))
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO dunning_run_customer (%s, date, level_sequence,
+                    create_uid, write_uid, create_date, write_date)
+                VALUES %s RETURNING id
+                """,
+                SQL(", ").join(SQL.identifier(name) for name in names),
+                SQL(", ").join(
+                    SQL(
+                        "(%s, %s, %s, now() AT TIME ZONE 'UTC', "
+                        "now() AT TIME ZONE 'UTC')",
+                        row,
+                        self.env.uid,
+                        self.env.uid,
+                    )
+                    for row in rows
+                ),
+            )
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        self.invalidate_model()
+        runs.invalidate_recordset(["customer_ids"])
+        return self.browse(ids)
+
+    @api.model
+    def _insert_value(self, name, value, currency):
+        field = self._fields[name]
+        if field.type == "boolean":
+            return bool(value)
+        if field.type == "monetary":
+            return currency.round(value or 0.0)
+        if field.type == "json":
+            return Json(value) if value else None
+        if value is False:
+            return None
+        return value
 
     @api.model
     def _prepare_values(self, run, partner, result, preview, currencies):
