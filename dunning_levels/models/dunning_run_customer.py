@@ -6,12 +6,13 @@ from collections import defaultdict
 from psycopg2.extras import Json
 
 from odoo import api, fields, models
-from odoo.tools import SQL, format_amount, formatLang
+from odoo.tools import format_amount, formatLang
 
 from odoo.addons.account_invoice_fr.tools import rates
 
 from ..tools import engine
 from ..tools.penalties import is_overdue
+from .dunning_run_line import insert_rows
 
 SKIP_REASONS = [
     ("nothing_due", "Nothing overdue"),
@@ -185,7 +186,7 @@ class DunningRunCustomer(models.Model):
         The values come from :meth:`_prepare_values`, whole: the run's
         company and currency, amounts converted and rounded here to the
         company currency; the two stored related fields (date, level number)
-        are read from the run and the levels. The ORM's ``create`` costed a
+        are read from the run and the levels. The ORM's ``create`` cost a
         quarter of a preview (field conversions and cache updates, record by
         record), as it did for the lines (``dunning.run.line._insert``).
         """
@@ -202,33 +203,22 @@ class DunningRunCustomer(models.Model):
             {v["currency_id"] for v in values_list}
         )
         names = sorted(set().union(*values_list))
-        rows = []
-        for vals in values_list:
-            currency = currencies.browse(vals["currency_id"])
-            row = [self._insert_value(name, vals.get(name), currency) for name in names]
-            row += [dates[vals["run_id"]], sequences.get(vals.get("level_id"))]
-            rows.append(SQL(", ").join(SQL("%s", value) for value in row))
-        self.env.cr.execute(
-            SQL(
-                """
-                INSERT INTO dunning_run_customer (%s, date, level_sequence,
-                    create_uid, write_uid, create_date, write_date)
-                VALUES %s RETURNING id
-                """,
-                SQL(", ").join(SQL.identifier(name) for name in names),
-                SQL(", ").join(
-                    SQL(
-                        "(%s, %s, %s, now() AT TIME ZONE 'UTC', "
-                        "now() AT TIME ZONE 'UTC')",
-                        row,
-                        self.env.uid,
-                        self.env.uid,
+        rows = [
+            [
+                *(
+                    self._insert_value(
+                        name, vals.get(name), currencies.browse(vals["currency_id"])
                     )
-                    for row in rows
+                    for name in names
                 ),
-            )
+                dates[vals["run_id"]],
+                sequences.get(vals.get("level_id")),
+            ]
+            for vals in values_list
+        ]
+        ids = insert_rows(
+            self.env, self._table, [*names, "date", "level_sequence"], rows
         )
-        ids = [row[0] for row in self.env.cr.fetchall()]
         self.invalidate_model()
         runs.invalidate_recordset(["customer_ids"])
         return self.browse(ids)

@@ -22,6 +22,33 @@ INSERTED = (
 )
 
 
+def insert_rows(env, table, columns, rows):
+    """``INSERT INTO table (columns, create/write uid and date) VALUES rows
+    RETURNING id`` in one query (rows: sequences of values in ``columns``
+    order, ready for the database); returns the new ids in row order."""
+    return [
+        row[0]
+        for row in env.execute_query(
+            SQL(
+                "INSERT INTO %s (%s, create_uid, write_uid, create_date, "
+                "write_date) VALUES %s RETURNING id",
+                SQL.identifier(table),
+                SQL(", ").join(SQL.identifier(name) for name in columns),
+                SQL(", ").join(
+                    SQL(
+                        "(%s, %s, %s, now() AT TIME ZONE 'UTC', "
+                        "now() AT TIME ZONE 'UTC')",
+                        SQL(", ".join(["%s"] * len(columns)), *row),
+                        env.uid,
+                        env.uid,
+                    )
+                    for row in rows
+                ),
+            )
+        )
+    ]
+
+
 class DunningRunLine(models.Model):
     """An item listed in a reminder: an open invoice or a netted credit."""
 
@@ -74,22 +101,11 @@ class DunningRunLine(models.Model):
         if not rows:
             return
         self.check_access("create")
-        self.env.execute_query(
-            SQL(
-                "INSERT INTO dunning_run_line (%s, create_uid, write_uid, "
-                "create_date, write_date) VALUES %s",
-                SQL(", ").join(SQL.identifier(name) for name in INSERTED),
-                SQL(", ").join(
-                    SQL(
-                        "(%s, %s, %s, now() AT TIME ZONE 'UTC', "
-                        "now() AT TIME ZONE 'UTC')",
-                        SQL(", ".join(["%s"] * len(INSERTED)), *map(row.get, INSERTED)),
-                        self.env.uid,
-                        self.env.uid,
-                    )
-                    for row in rows
-                ),
-            )
+        insert_rows(
+            self.env,
+            self._table,
+            INSERTED,
+            [[row.get(name) for name in INSERTED] for row in rows],
         )
         self.invalidate_model()
         self.env["dunning.run.customer"].invalidate_model(["line_ids"])

@@ -479,8 +479,7 @@ class RecurringInvoicing(models.AbstractModel):
                        AND e.ingest_xid >= b.bound
                        AND e.timestamp < b.billed_until
                        AND e.metric_id = m.id
-                       AND (m.aggregation = 'reading' OR m.filter_properties IS NULL
-                            OR e.properties @> m.filter_properties)
+                       AND %(filter)s
                     OFFSET 0
                  ) e
                   JOIN recurring_period p
@@ -494,6 +493,7 @@ class RecurringInvoicing(models.AbstractModel):
                  ORDER BY 1, 2, 4
                 """,
                 bounds=self._usage_late_bounds_sql(lines.ids),
+                filter=self._usage_filter_sql(True),
             )
         )
         late = self.env.cr.fetchall()
