@@ -72,6 +72,30 @@ class TestDunningFirstUse(DunningCommon):
         self.assertEqual(str(line.due_date), "2026-02-04")
         self.assertAlmostEqual(reminder.amount_overdue, 800.0)
 
+    def test_preview_rows_read_back_as_the_orm_stores_them(self):
+        """The reminders are inserted in SQL: their stored related fields,
+        flags and amounts are what the ORM would have written."""
+        self._invoice(self.customer, 100.005, "2026-02-01", "2026-03-03")
+        self._invoice(self.customer, 300.0, "2026-01-01", "2026-01-31")
+        run = self._preview("2026-03-15")
+        self.env.invalidate_all()
+        preview = run.customer_ids.filtered(lambda c: c.partner_id == self.customer)
+        self.assertEqual(preview.date, run.date)
+        self.assertEqual(preview.level_sequence, preview.level_id.sequence)
+        self.assertTrue(preview.preview)
+        self.assertEqual(preview.company_id, run.company_id)
+        currency = preview.currency_id
+        for amount in ("amount_overdue", "amount_penalty", "amount_total"):
+            self.assertEqual(preview[amount], currency.round(preview[amount]))
+        self.assertEqual(
+            preview.amount_overdue,
+            currency.round(sum(preview.line_ids.mapped("amount_due"))),
+        )
+        self.assertEqual(
+            self.env["dunning.run.customer"].search([("run_id", "=", run.id)]),
+            run.customer_ids,
+        )
+
     def test_entry_without_due_date_uses_its_accounting_date(self):
         entry = self._misc_entry(self.customer, 300.0, "2026-02-01", False)
         run = self._run("2026-03-15")
